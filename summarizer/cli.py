@@ -1,0 +1,198 @@
+"""The `summarize` command line: a thin layer over the library (argument parsing, progress, output)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompletedColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .errors import SummarizerError
+
+app = typer.Typer(
+    help="Offline French news → English translations and decision briefs, on local open models.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(help="List, locate and fetch models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+err = Console(stderr=True)
+state = {"verbose": False}
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option("-m", "--model", help="Model: a manifest id (see `summarize models list`), a Hub repo id, or a local path."),
+]
+ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="CPU threads (default: all cores).", min=1)]
+ParallelOpt = Annotated[int, typer.Option("--parallel", help="Requests decoded at once (llama.cpp slots / batch size).", min=1)]
+OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show runtime logs.")] = False) -> None:
+    state["verbose"] = verbose
+
+
+def run() -> None:
+    """Console entry point: user-facing errors become a message and an exit code, not a traceback."""
+    try:
+        app()
+    except SummarizerError as exc:
+        err.print(f"[red]Error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[callable]:
+    """A rich progress bar on stderr; yields `update(done, total)`. Silent when stderr is not a terminal
+    except for a final line, so logs stay readable."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompletedColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _load(model: str | None, threads: int | None, parallel: int, task: str):
+    from .models import resolve
+    from .runtimes import load_runtime
+
+    spec = resolve(model)
+    if task not in spec.tasks:
+        raise SummarizerError(f"model {spec.id} does not serve `{task}` (it serves: {', '.join(spec.tasks)})")
+    with progress_bar(f"Preparing {spec.id}") as update:
+        runtime = load_runtime(spec, threads=threads, parallel=parallel, verbose=state["verbose"], progress=update)
+    return spec, runtime
+
+
+def _read(source: str, keep_boilerplate: bool):
+    from .documents import looks_french, read_document
+
+    doc = read_document(source, keep_boilerplate=keep_boilerplate)
+    if doc.removed:
+        labels = sorted({r.label for r in doc.removed})
+        err.print(f"Removed {len(doc.removed)} boilerplate line(s) ({', '.join(labels)}); --keep-boilerplate keeps them.")
+    if not looks_french(doc):
+        err.print(f"[yellow]Warning:[/yellow] {doc.name} does not look French (detected: {doc.language}).")
+    return doc
+
+
+def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from .outputs import write_atomic
+
+    write_atomic(output, text, protect=inputs)
+    err.print(f"Wrote {output}")
+
+
+@app.command()
+def translate(
+    source: Annotated[str, typer.Argument(help="French article (.txt, .md, .html) or - for stdin.")],
+    model: ModelOpt = None,
+    output: OutOpt = None,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, md, or json (aligned segments).")] = TextFormat.text,
+    lines: Annotated[bool, typer.Option("--lines", help="Each input line is a segment; exactly one output line per input line.")] = False,
+    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV) on top of the default one.")] = None,
+    keep_boilerplate: Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")] = False,
+    threads: ThreadsOpt = None,
+    parallel: ParallelOpt = 2,
+) -> None:
+    """Translate a French article into English, keeping its structure."""
+    from .glossary import default_glossary
+    from .translate import Translator
+
+    gloss = default_glossary(glossary)
+    if lines:
+        from .documents import read_text_lines
+
+        texts = read_text_lines(source)
+        doc = None
+    else:
+        doc = _read(source, keep_boilerplate)
+    spec, runtime = _load(model, threads, parallel, "translate")
+    with runtime, progress_bar("Translating") as update:
+        translator = Translator(runtime, gloss)
+        result = translator.translate_lines(texts, update) if doc is None else translator.translate_document(doc, update)
+    flagged = [s for s in result.segments if s.issues]
+    for seg in flagged:
+        err.print(f"[yellow]Check segment {seg.block + 1}.{seg.line + 1}:[/yellow] {'; '.join(seg.issues)}", highlight=False)
+    err.print(
+        f"{len(result.segments)} segments in {result.seconds:.1f} s, "
+        f"{result.completion_tokens / max(result.seconds, 1e-9):.1f} generated tokens/s ({spec.id}, {runtime.name})"
+    )
+    if fmt is TextFormat.json:
+        data = result.as_dict()
+        if doc is not None:
+            data["source"] = {"name": doc.name, "sha256": doc.sha256, "language": doc.language}
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt is TextFormat.md and doc is not None:
+        text = result.markdown()
+    else:
+        text = "\n".join(s.target for s in result.segments) + "\n" if doc is None else result.text()
+    inputs = (Path(source),) if source != "-" else ()
+    _emit(text, output, inputs)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show every known model, whether it is available here, its size and licence."""
+    from .models import availability, load_manifests
+
+    table = Table("id", "runtime", "tasks", "size", "licence", "available")
+    for spec in load_manifests().values():
+        ok, note = availability(spec)
+        size = f"{spec.size_bytes / 1e9:.2f} GB" if spec.size_bytes else "-"
+        mark = "[green]yes[/green]" if ok else "[red]no[/red]"
+        table.add_row(spec.id + (" (default)" if spec.default else ""), spec.runtime, ",".join(spec.tasks),
+                      size, spec.licence, f"{mark} {note}")
+    Console().print(table)
+
+
+@models_app.command("path")
+def models_path(model_id: Annotated[Optional[str], typer.Argument(help="Model id, Hub repo id or path.")] = None) -> None:
+    """Print the resolved local path of a model (assembling embedded parts first if needed)."""
+    from .models import local_path, resolve
+
+    spec = resolve(model_id)
+    with progress_bar(f"Assembling {spec.id}") as update:
+        path = local_path(spec, progress=update)
+    print(path)
+
+
+@models_app.command("pull")
+def models_pull(model_id: Annotated[str, typer.Argument(help="Model id or Hub repo id.")]) -> None:
+    """Fetch a Hub model into the Hugging Face cache (needs the Hub to be reachable)."""
+    from .models import pull, resolve
+
+    spec = resolve(model_id)
+    with progress_bar(f"Fetching {spec.id}") as update:
+        path = pull(spec, progress=update)
+    print(path)

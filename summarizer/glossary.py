@@ -1,0 +1,71 @@
+"""Glossary: French terms with a fixed English rendering, given to the model and enforced on output."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .prompts import prompts_dir
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._compile()
+
+    def _compile(self) -> None:
+        # Longest terms first so "Union européenne" wins over a shorter overlapping entry.
+        ordered = sorted(self.terms, key=len, reverse=True)
+        self._patterns = [(t, re.compile(rf"(?<!\w){re.escape(t)}(?!\w)")) for t in ordered]
+
+    def merge(self, other: Glossary) -> Glossary:
+        """A new glossary where `other`'s entries override ours."""
+        return Glossary({**self.terms, **other.terms})
+
+    def matches(self, source: str) -> dict[str, str]:
+        """The entries whose French term occurs in `source`."""
+        return {t: self.terms[t] for t, rx in self._patterns if rx.search(source)}
+
+    def enforce(self, source: str, target: str) -> str:
+        """Replace French terms that the model left untranslated in `target` by their English form."""
+        for term, rx in self._patterns:
+            english = self.terms[term]
+            if term != english and rx.search(source) and rx.search(target):
+                target = rx.sub(english, target)
+        return target
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read a TOML (`[terms]` table) or TSV (`french<TAB>english`, `#` comments) glossary."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read glossary {path}: {exc}") from None
+    if path.suffix.lower() == ".toml":
+        try:
+            terms = tomllib.loads(raw).get("terms", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"glossary {path} is not valid TOML: {exc}") from None
+        if not isinstance(terms, dict) or not all(isinstance(v, str) for v in terms.values()):
+            raise InputError(f"glossary {path}: expected a [terms] table of \"french\" = \"english\"")
+        return Glossary(dict(terms))
+    terms = {}
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise InputError(f"glossary {path}, line {n}: expected `french<TAB>english`")
+        terms[parts[0].strip()] = parts[1].strip()
+    return Glossary(terms)
+
+
+def default_glossary(extra: Path | None = None) -> Glossary:
+    """The repository's default glossary, with `extra`'s entries on top."""
+    glossary = load_glossary(prompts_dir() / "glossary.toml")
+    return glossary.merge(load_glossary(extra)) if extra else glossary

@@ -1,0 +1,396 @@
+"""French and English number and date forms, to check that a translation kept every figure.
+
+French writes ``3.500`` / ``3 500`` for three thousand five hundred and ``3,5`` for three and
+a half; English writes ``3,500`` and ``3.5``. A translation that copies ``4.000`` verbatim
+reads as "four" to an English reader, so figures are compared by value, never by spelling.
+
+Conventions (documented because checks depend on them):
+
+* Values are absolute: a leading ``-``/``+`` is not part of a number (``2020-2021`` is two
+  years, and "down 5%" is a faithful rendering of ``-5 %``).
+* A scale word multiplies the value: ``2,5 milliards`` = 2500000000 = ``2.5 billion``.
+  French ``billion`` is 10¹², as in French.
+* Numeric dates (``11/02/2021``) are skipped: their English order differs and they are rare in
+  running text. Dates written with month names are ordinary numbers (day and year), so
+  ``11 septembre 2001`` is kept when the English has 11 and 2001 somewhere.
+* Times (``18h45``, ``20 h``) have kind ``time`` and value = minutes after midnight; the
+  English may write ``18:45``, ``6:45 pm`` or, for a whole hour, the bare number
+  (``24 h`` → "24 hours").
+* Numbers glued to a preceding letter or digit group (``A320``, ``G7``) are not numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+NumberKind = Literal["number", "percent", "ordinal", "year", "time"]
+
+FRENCH_MONTHS: dict[str, str] = {
+    "janvier": "January",
+    "février": "February",
+    "mars": "March",
+    "avril": "April",
+    "mai": "May",
+    "juin": "June",
+    "juillet": "July",
+    "août": "August",
+    "septembre": "September",
+    "octobre": "October",
+    "novembre": "November",
+    "décembre": "December",
+}
+
+FRENCH_WEEKDAYS: dict[str, str] = {
+    "lundi": "Monday",
+    "mardi": "Tuesday",
+    "mercredi": "Wednesday",
+    "jeudi": "Thursday",
+    "vendredi": "Friday",
+    "samedi": "Saturday",
+    "dimanche": "Sunday",
+}
+
+_FRENCH_SCALES = {
+    "mille": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "millions": Decimal(10) ** 6,
+    "milliard": Decimal(10) ** 9,
+    "milliards": Decimal(10) ** 9,
+    "md": Decimal(10) ** 9,
+    "mds": Decimal(10) ** 9,
+    "mrd": Decimal(10) ** 9,
+    "mrds": Decimal(10) ** 9,
+    "billion": Decimal(10) ** 12,
+    "billions": Decimal(10) ** 12,
+}
+
+_ENGLISH_SCALES = {
+    "thousand": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+}
+
+#: English number words a fluent translation uses for small figures ("two ministers").
+_ENGLISH_WORDS = {
+    word: Decimal(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {
+    word: Decimal(value)
+    for value, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1
+    )
+}
+
+_SPACE = "[ \u00a0\u202f]"
+_NOT_AFTER = r"(?<![\w.,])"
+
+_FRENCH = re.compile(
+    _NOT_AFTER
+    + r"""(?:
+        (?P<date>\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?!\d))
+      | (?P<hour>[01]?\d|2[0-4])\s?h(?:\s?(?P<minute>[0-5]\d))?(?!\w)
+      | (?P<num>
+            \d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])
+          | \d{1,3}(?:"""
+    + _SPACE
+    + r"""\d{3})+(?:,\d+)?(?!\d)
+          | \d+[,.]\d+
+          | \d+
+        )
+        (?:
+            (?P<ordinal>ères?|ers?|res?|èmes?|emes?|nde?s?|e|es)(?!\w)
+          | \s?(?P<percent>%|pour\s?cents?(?!\w))
+          | \s(?P<scale>milliards?|millions?|billions?|mille|Mds?|Mrds?)(?!\w)
+        )?
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_ENGLISH = re.compile(
+    _NOT_AFTER
+    + r"""(?:
+        (?P<date>\d{1,2}/\d{1,2}/\d{2,4}(?!\d))
+      | (?P<hour>[01]?\d|2[0-4])(?:[:.](?P<minute>[0-5]\d))?\s?(?P<meridiem>[ap])\.?m\.?(?!\w)
+      | (?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?!\d)
+      | (?P<num>
+            \d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)
+          | \d{1,3}(?:"""
+    + _SPACE
+    + r"""\d{3})+(?:\.\d+)?(?!\d)
+          | \d+\.\d+
+          | \d+
+        )
+        (?:
+            (?P<ordinal>st|nd|rd|th)(?!\w)
+          | \s?(?P<percent>%|per\s?cent(?!\w))
+          | \s?(?P<scale>thousand|million|billion|trillion|bn)(?!\w)
+        )?
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_ENGLISH_WORD = re.compile(
+    r"(?<!\w)(?P<word>" + "|".join(_ENGLISH_WORDS) + r")(?:\s(?P<scale>thousand|million|billion|trillion))?(?!\w)",
+    re.IGNORECASE,
+)
+
+_DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])"
+_FRENCH_DATE = re.compile(
+    r"(?<!\w)(?:(?P<weekday>" + "|".join(FRENCH_WEEKDAYS) + r")(?!\w))?"
+    r"(?:(?(weekday)\s+)(?:" + _DAY + r"\s+)?(?P<month>" + "|".join(FRENCH_MONTHS) + r")"
+    r"(?:\s+(?P<year>\d{4}))?)?(?!\w)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in text: surface form, value (scaled; minutes for times) and span."""
+
+    text: str
+    value: Decimal
+    start: int
+    end: int
+    kind: NumberKind = "number"
+
+
+@dataclass(frozen=True)
+class FrenchDate:
+    """A French date expression and its English rendering."""
+
+    text: str
+    start: int
+    end: int
+    english: str
+    day: int | None
+    month: str | None
+    year: int | None
+    weekday: str | None
+
+
+def _decimal(digits: str, decimal_mark: str) -> Decimal:
+    """Digits with group separators removed and ``decimal_mark`` read as the decimal point."""
+    other = "," if decimal_mark == "." else "."
+    cleaned = re.sub(_SPACE, "", digits).replace(other, "").replace(decimal_mark, ".")
+    return Decimal(cleaned)
+
+
+def _french_value(num: str) -> Decimal:
+    """French digits: a dot before exactly three digits groups thousands, a comma is decimal."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", num):
+        return _decimal(num, ",")
+    return _decimal(num.replace(",", "."), ".") if "," in num else _decimal(num, ".")
+
+
+def _make(match: re.Match[str], value: Decimal, kind: NumberKind) -> Number:
+    return Number(match.group(0), value, match.start(), match.end(), kind)
+
+
+def _kind(match: re.Match[str], value: Decimal) -> NumberKind:
+    if match.group("ordinal"):
+        return "ordinal"
+    if match.group("percent"):
+        return "percent"
+    if re.fullmatch(r"1[5-9]\d\d|20\d\d", match.group("num")):
+        return "year"
+    return "number"
+
+
+def french_numbers(text: str) -> list[Number]:
+    """Numbers in French text, in order (``3.500``, ``3 500``, ``3,5``, ``10 %``, ``1er``, ``18h45``)."""
+    found: list[Number] = []
+    for match in _FRENCH.finditer(text):
+        if match.group("date"):
+            continue
+        if match.group("hour"):
+            minutes = int(match.group("hour")) * 60 + int(match.group("minute") or 0)
+            found.append(_make(match, Decimal(minutes), "time"))
+            continue
+        value = _french_value(match.group("num"))
+        if match.group("scale"):
+            value *= _FRENCH_SCALES[match.group("scale").lower()]
+        found.append(_make(match, value, _kind(match, value)))
+    return found
+
+
+def english_numbers(text: str) -> list[Number]:
+    """Numbers written with digits in English text (``3,500``, ``3.5``, ``10%``, ``1st``, ``6:45 pm``)."""
+    found: list[Number] = []
+    for match in _ENGLISH.finditer(text):
+        if match.group("date"):
+            continue
+        if match.group("hour"):
+            hour = int(match.group("hour")) % 12 + (12 if match.group("meridiem").lower() == "p" else 0)
+            found.append(_make(match, Decimal(hour * 60 + int(match.group("minute") or 0)), "time"))
+            continue
+        if match.group("hour24"):
+            minutes = int(match.group("hour24")) * 60 + int(match.group("minute24"))
+            found.append(_make(match, Decimal(minutes), "time"))
+            continue
+        num = match.group("num")
+        value = _decimal(num, ".")
+        if match.group("scale"):
+            value *= _ENGLISH_SCALES[match.group("scale").lower()]
+        found.append(_make(match, value, _kind(match, value)))
+    return found
+
+
+def _canonical(value: Decimal) -> str:
+    """``Decimal`` as a plain string without exponent or trailing zeros: 4000, 3.5, 2500000000."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def normalise_number(s: str) -> str:
+    """Canonical value of a French or English number, so ``4.000`` = ``4,000`` = ``4 000`` = ``4000``.
+
+    A dot or comma followed by groups of exactly three digits separates thousands, otherwise it
+    is the decimal mark (``3,5`` = ``3.5``); when both appear the last one is decimal. Percent
+    signs and ordinal suffixes are dropped (``10 %`` → 10, ``1er`` → 1); scale words multiply,
+    English first (``billion`` = 10⁹; French ``milliard`` = 10⁹, ``billions`` = 10¹²).
+    """
+    stripped = s.strip()
+    for pattern, scales in ((_ENGLISH, _ENGLISH_SCALES), (_FRENCH, _FRENCH_SCALES)):
+        match = pattern.fullmatch(stripped)
+        if match and match.group("num"):
+            value = _ambiguous_value(match.group("num"))
+            if match.group("scale"):
+                value *= scales[match.group("scale").lower()]
+            return _canonical(value)
+    raise ValueError(f"not a number: {s!r}")
+
+
+def _ambiguous_value(num: str) -> Decimal:
+    marks = [ch for ch in num if ch in ".,"]
+    if not marks:
+        return _decimal(num, ".")
+    if len(set(marks)) == 2:
+        return _decimal(num, marks[-1])
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", num):
+        return _decimal(num.replace(",", "").replace(".", ""), ".")
+    return _decimal(num.replace(",", "."), ".")
+
+
+def to_english_number(s: str) -> str:
+    """English spelling of a French number: ``3.500`` → ``3,500``, ``3,5`` → ``3.5``, ``10 %`` → ``10%``.
+
+    Digit grouping follows the source: grouped thousands get commas, ``2017`` stays ``2017``.
+    Ordinals get English suffixes (``1er`` → ``1st``) and scale words are translated.
+    """
+    match = _FRENCH.fullmatch(s.strip())
+    if not match or not match.group("num"):
+        raise ValueError(f"not a French number: {s!r}")
+    num = match.group("num")
+    value = _french_value(num)
+    integer, _, fraction = _canonical(value).partition(".")
+    if re.search(r"\d[ .\u00a0\u202f]\d{3}", num):
+        integer = f"{int(integer):,}"
+    english = f"{integer}.{fraction}" if fraction else integer
+    if match.group("ordinal"):
+        return english + _ordinal_suffix(int(value))
+    if match.group("percent"):
+        return english + "%"
+    if match.group("scale"):
+        word = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
+        exponent = _FRENCH_SCALES[match.group("scale").lower()].adjusted()
+        return f"{english} {word[exponent]}"
+    return english
+
+
+def _ordinal_suffix(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def french_dates(text: str) -> list[FrenchDate]:
+    """Dates written with French month or weekday names: ``1er mai``, ``jeudi``, ``février 2020``.
+
+    A month alone is not a date (``mars`` is also the planet): it needs a day or a year.
+    """
+    dates: list[FrenchDate] = []
+    for match in _FRENCH_DATE.finditer(text):
+        weekday, day, month, year = match.group("weekday", "day", "month", "year")
+        end = match.end()
+        if month and not (day or year):
+            month, end = None, match.end("weekday") if weekday else match.start()
+        if not (weekday or month):
+            continue
+        day_n = (1 if day.lower() == "1er" else int(day)) if day else None
+        english_month = FRENCH_MONTHS[month.lower()] if month else None
+        english_weekday = FRENCH_WEEKDAYS[weekday.lower()] if weekday else None
+        dates.append(
+            FrenchDate(
+                text=text[match.start() : end],
+                start=match.start(),
+                end=end,
+                english=_english_date(english_weekday, day_n, english_month, year),
+                day=day_n,
+                month=english_month,
+                year=int(year) if year else None,
+                weekday=english_weekday,
+            )
+        )
+    return dates
+
+
+def _english_date(weekday: str | None, day: int | None, month: str | None, year: str | None) -> str:
+    """US news style: "Thursday, September 11, 2001", "May 1", "February 2020"."""
+    date = month or ""
+    if day:
+        date = f"{date} {day}" + (f", {year}" if year else "")
+    elif year:
+        date = f"{date} {year}"
+    if weekday:
+        return f"{weekday}, {date}" if date else weekday
+    return date
+
+
+def to_english_date(s: str) -> str:
+    """``1er mai`` → ``May 1``, ``11 septembre 2001`` → ``September 11, 2001``, ``jeudi`` → ``Thursday``."""
+    dates = french_dates(s.strip())
+    if len(dates) != 1 or dates[0].text != s.strip():
+        raise ValueError(f"not a French date: {s!r}")
+    return dates[0].english
+
+
+def _keys(number: Number) -> set[str]:
+    """Comparison keys: a time also matches its bare hour when on the hour (``24 h`` = 24 hours)."""
+    if number.kind != "time":
+        return {_canonical(number.value)}
+    hours, minutes = divmod(int(number.value), 60)
+    keys = {f"t{hours % 24}:{minutes:02d}"}
+    if not minutes:
+        keys.add(str(hours))
+    return keys
+
+
+def missing_numbers(source_fr: str, target_en: str) -> list[str]:
+    """French figures (as written) whose value appears nowhere in the English translation.
+
+    Each distinct French figure is checked once, by value, against English digits, small
+    English number words (one…twenty, first…tenth, "two million") and times. Ordinals match
+    cardinals (``1er mai`` is kept by "May 1"). Dates are not special: their day and year
+    must appear as numbers, which any English rendering of the date does.
+    """
+    present: set[str] = set()
+    for number in english_numbers(target_en):
+        present |= _keys(number)
+    for match in _ENGLISH_WORD.finditer(target_en):
+        value = _ENGLISH_WORDS[match.group("word").lower()]
+        if match.group("scale"):
+            value *= _ENGLISH_SCALES[match.group("scale").lower()]
+        present.add(_canonical(value))
+    missing: list[str] = []
+    for number in french_numbers(source_fr):
+        if not _keys(number) & present and number.text not in missing:
+            missing.append(number.text)
+    return missing

@@ -1,0 +1,64 @@
+"""The one interface every runtime (llama.cpp, transformers, OpenAI-compatible server) implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat completion to run. Greedy (temperature 0) unless stated."""
+
+    messages: list[dict[str, str]]
+    max_tokens: int = 512
+    json_schema: dict[str, Any] | None = None  # constrain output to this JSON Schema
+    temperature: float = 0.0
+    seed: int = 0
+    stop: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Completion:
+    text: str
+    finish_reason: str  # "stop" | "length" | "error"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    error: str | None = None  # set with finish_reason "error"
+
+
+OnResult = Callable[[int, Completion], None]
+
+
+class Runtime(ABC):
+    """A loaded model. `kind` says which calls it serves: chat models take messages,
+    seq2seq models (Marian, NLLB) take source texts to translate."""
+
+    name: str  # "llamacpp" | "transformers" | "openai"
+    kind: Literal["chat", "seq2seq"] = "chat"
+    model_id: str
+    #: how many requests the runtime decodes at once (llama.cpp slots, batch size, HTTP concurrency)
+    parallel: int = 1
+
+    def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
+        """Run chat requests (concurrently where the runtime can); results in request order.
+        `on_result(i, completion)` is called as each one finishes, for progress reporting."""
+        raise NotImplementedError(f"{self.name} runtime with {self.model_id} is not a chat model")
+
+    def translate(
+        self, texts: Sequence[str], max_tokens: int = 512, on_result: OnResult | None = None
+    ) -> list[Completion]:
+        """Translate source texts directly (seq2seq models only)."""
+        raise NotImplementedError(f"{self.name} runtime with {self.model_id} is not a seq2seq translation model")
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

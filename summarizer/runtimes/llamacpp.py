@@ -1,0 +1,103 @@
+"""llama.cpp runtime for GGUF checkpoints, through xllamacpp's in-process server.
+
+The in-process server gives us llama.cpp's chat templates, continuous batching over `parallel`
+slots, prompt-prefix caching and JSON-schema-constrained sampling without an HTTP hop.
+Requests are submitted from a thread pool so that several slots decode at once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from .base import ChatRequest, Completion, OnResult, Runtime
+
+
+class LlamaCppRuntime(Runtime):
+    name = "llamacpp"
+    kind = "chat"
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        model_id: str,
+        context: int = 8192,
+        parallel: int = 1,
+        threads: int | None = None,
+        verbose: bool = False,
+    ) -> None:
+        import xllamacpp
+
+        self.model_id = model_id
+        self.parallel = max(1, parallel)
+        threads = threads or os.cpu_count() or 1
+        p = xllamacpp.CommonParams()
+        p.model.path = str(path)
+        # llama.cpp splits n_ctx evenly between slots: give each slot the full window asked for.
+        p.n_ctx = context * self.parallel
+        p.n_parallel = self.parallel
+        p.cpuparams.n_threads = threads
+        p.cpuparams_batch.n_threads = threads
+        p.warmup = False
+        p.verbosity = 1 if verbose else -1
+        if not verbose:
+            p.log_json = False
+        started = time.perf_counter()
+        try:
+            self._server = xllamacpp.Server(p)
+        except Exception as exc:  # xllamacpp raises plain RuntimeError on a bad file
+            raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
+        self.load_seconds = time.perf_counter() - started
+        self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="llamacpp")
+
+    def _one(self, req: ChatRequest) -> Completion:
+        body: dict[str, Any] = {
+            "messages": req.messages,
+            "max_tokens": req.max_tokens,
+            "temperature": req.temperature,
+            "seed": req.seed,
+            "cache_prompt": True,
+        }
+        if req.temperature == 0:
+            body["top_k"] = 1
+        if req.stop:
+            body["stop"] = req.stop
+        if req.json_schema is not None:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": req.json_schema, "strict": True},
+            }
+        started = time.perf_counter()
+        out = self._server.handle_chat_completions(body)
+        seconds = time.perf_counter() - started
+        if not isinstance(out, dict) or "choices" not in out:
+            message = out.get("error", out) if isinstance(out, dict) else out
+            return Completion(text="", finish_reason="error", seconds=seconds, error=str(message))
+        choice = out["choices"][0]
+        usage = out.get("usage", {})
+        return Completion(
+            text=choice["message"].get("content") or "",
+            finish_reason=choice.get("finish_reason") or "stop",
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+            seconds=seconds,
+        )
+
+    def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
+        def run(i: int) -> Completion:
+            completion = self._one(requests[i])
+            if on_result:
+                on_result(i, completion)
+            return completion
+
+        return list(self._pool.map(run, range(len(requests))))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._server = None

