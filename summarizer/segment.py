@@ -40,7 +40,7 @@ _OPENING_QUOTES = "«“\"‘"
 #: A candidate boundary: terminator(s), closing quotes/brackets (a French closing guillemet
 #: may follow a space), then whitespace. The decision is taken in ``_is_boundary``.
 _CANDIDATE = re.compile(
-    r"""(?P<end>\.{3}|[.!?…]+)
+    r"""(?P<end>[.!?…]+)
         (?P<close>(?:\s?[»”’)\]]|")*)
         (?P<space>\s+)""",
     re.VERBOSE,
@@ -55,7 +55,8 @@ _LIST_MARKER = re.compile(r"(?:\d{1,3}|[IVXLCDM]{1,6}|[a-zA-Z])")
 #: Tokens that end in a period but are never initials (``av. J.-C. Les Romains…``).
 _FINAL_INITIALS = frozenset({"J.-C"})
 
-_QUOTED_LINE = re.compile(r"[«“\"].*[»”\"][.!?…]?")
+#: A line that is one quotation from start to end: «…», “…” or "…", maybe a final stop.
+_QUOTED_LINE = re.compile(r"«[^«»]*»[.!?…]?|“[^“”]*”[.!?…]?|\"[^\"]*\"[.!?…]?")
 _INNER_SENTENCE_END = re.compile(r"[.!?…]\s")
 _MAX_HEADING_CHARS = 120
 
@@ -152,7 +153,7 @@ def _split_line(line: str) -> list[str]:
     tail = line[start:].strip()
     if tail:
         sentences.append(tail)
-    return [s for s in sentences if s]
+    return sentences
 
 
 def split_sentences(text: str) -> list[str]:

@@ -92,10 +92,11 @@ def english_number_forms(text: str) -> str:
     the model then copies them instead of guessing, which is where small models slip."""
     out, last = [], 0
     for num in french_numbers(text):
-        start, end = num.span
-        out.append(text[last:start])
-        out.append(to_english_number(text[start:end]))
-        last = end
+        if num.kind not in ("number", "percent"):
+            continue  # ordinals and times read naturally in French ("1er mai"); years need nothing
+        out.append(text[last : num.start])
+        out.append(to_english_number(num.text))
+        last = num.end
     out.append(text[last:])
     return "".join(out)
 
@@ -230,7 +231,7 @@ class Translator:
             results = self._run([texts[i] for i in todo], [contexts[i] for i in todo], attempt, on_done)
             for i, completion in zip(todo, results):
                 seg = segments[i]
-                target = self.glossary.enforce(seg.source, clean_output(seg.source, completion.text))
+                target = self.glossary.enforce(clean_output(seg.source, completion.text), seg.source)
                 issues = check(seg.source, target, completion)
                 seg.attempts += 1
                 # Keep the first candidate unless the retry is strictly better.

@@ -1,0 +1,169 @@
+"""The brief task: an English summary plus the article's key decisions, grounded in the source.
+
+Two requests share one prefix (system prompt + numbered article), so llama.cpp processes the
+article once: a free-text summary, then schema-constrained decisions. Invalid decision JSON gets
+one repair attempt; after that a `GenerationError`, never invalid output.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from .documents import Document
+from .errors import GenerationError
+from .glossary import Glossary
+from .grounding import ground_decisions, unsupported_numbers
+from .prompts import load_prompt
+from .runtimes.base import ChatRequest, Runtime
+from .schema import MAX_DECISIONS, Brief, ModelDecisions, ModelInfo, Source
+from .segment import Sentence, number_sentences, split_sentences
+from .translate import Translator, english_number_forms
+
+Progress = Callable[[int, int], None]
+MAX_SUMMARY_SENTENCES = 5
+
+
+def numbered_article(sentences: list[Sentence]) -> str:
+    """One sentence per line, `[n] text`, figures already in English form so the model copies them."""
+    return "\n".join(f"[{s.index}] {english_number_forms(s.text)}" for s in sentences)
+
+
+class Briefer:
+    def __init__(self, runtime: Runtime, glossary: Glossary) -> None:
+        if runtime.kind != "chat":
+            raise GenerationError(f"`brief` needs a chat model; {runtime.model_id} is a {runtime.kind} model")
+        self.runtime = runtime
+        self.glossary = glossary
+        self.prompt = load_prompt("brief")
+
+    @property
+    def prompt_version(self) -> str:
+        return self.prompt["version"]
+
+    def _messages(self, article: str, title: str | None, task: str) -> list[dict[str, str]]:
+        p = self.prompt
+        title_line = f"Title: {english_number_forms(title)}\n" if title else ""
+        user = p["article"].format(title_line=title_line, article=article) + "\n" + task
+        return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
+
+    def summarize(self, article: str, title: str | None, source: str) -> tuple[str, list[str]]:
+        """English summary (at most five sentences) and the numbers in it that the source lacks."""
+        req = ChatRequest(messages=self._messages(article, title, self.prompt["summary"]), max_tokens=320)
+        out = self.runtime.chat([req])[0]
+        if out.finish_reason == "error" or not out.text.strip():
+            raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
+        text = self.glossary.enforce(" ".join(out.text.split()))
+        sentences = split_sentences(text)
+        text = " ".join(sentences[:MAX_SUMMARY_SENTENCES])
+        return text, unsupported_numbers(text, source)
+
+    def extract(self, article: str, title: str | None) -> ModelDecisions:
+        """Schema-constrained decisions; one repair attempt on invalid output."""
+        task = self.prompt["decisions"].format(max_decisions=MAX_DECISIONS)
+        messages = self._messages(article, title, task)
+        schema = ModelDecisions.model_json_schema()
+        error = ""
+        for _attempt in range(2):
+            out = self.runtime.chat([ChatRequest(messages=messages, max_tokens=1200, json_schema=schema)])[0]
+            if out.finish_reason == "error":
+                error = out.error or "runtime error"
+            elif out.finish_reason == "length":
+                error = "the answer was cut off (too long)"
+            else:
+                try:
+                    return ModelDecisions.model_validate_json(out.text)
+                except ValidationError as exc:
+                    error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+            messages = messages + [
+                {"role": "assistant", "content": out.text},
+                {"role": "user", "content": self.prompt["repair"].format(error=error)},
+            ]
+        raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
+
+    def brief(self, doc: Document, *, translator: Translator | None = None,
+              progress: Progress | None = None) -> Brief:
+        """Summary + grounded decisions (+ translation when a translator is given)."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        total = 3 if translator else 2
+        sentences = number_sentences(doc.text)
+        article = numbered_article(sentences)
+
+        t = time.perf_counter()
+        summary, unsupported = self.summarize(article, doc.title, doc.text)
+        timings["summary"] = time.perf_counter() - t
+        if progress:
+            progress(1, total)
+
+        t = time.perf_counter()
+        proposed = self.extract(article, doc.title)
+        decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary)
+        grounding.summary_unsupported_numbers = unsupported
+        timings["decisions"] = time.perf_counter() - t
+        if progress:
+            progress(2, total)
+
+        translation = None
+        if translator:
+            t = time.perf_counter()
+            translation = translator.translate_document(doc).text()
+            timings["translation"] = time.perf_counter() - t
+            if progress:
+                progress(3, total)
+        timings["total"] = time.perf_counter() - started
+        return Brief(
+            source=Source(
+                file=doc.name,
+                sha256=doc.sha256,
+                language=doc.language,
+                title_fr=doc.title,
+                title_en=self.glossary.enforce(proposed.title_in_english.strip()) or None,
+                published=doc.metadata.get("published"),
+            ),
+            summary=summary,
+            decisions=decisions,
+            grounding=grounding,
+            model=ModelInfo(id=self.runtime.model_id, runtime=self.runtime.name, prompt_version=self.prompt_version),
+            timings={k: round(v, 3) for k, v in timings.items()},
+            translation=translation,
+        )
+
+
+def brief_json(brief: Brief) -> str:
+    return json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def brief_markdown(brief: Brief) -> str:
+    """A readable brief: title, summary, a decisions table, and the evidence quoted."""
+    src = brief.source
+    lines = [f"# {src.title_en or src.title_fr or src.file}", ""]
+    if src.title_fr:
+        lines += [f"*{src.title_fr}* — `{src.file}`" + (f", {src.published}" if src.published else ""), ""]
+    lines += ["## Summary", "", brief.summary, "", "## Decisions", ""]
+    if brief.decisions:
+        lines += ["| id | status | actor | decision | date | figures |", "|---|---|---|---|---|---|"]
+        for d in brief.decisions:
+            cells = [d.id, d.status, d.actor, d.decision, d.date or "", ", ".join(d.figures)]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("")
+        for d in brief.decisions:
+            lines.append(f"**{d.id}** evidence:")
+            lines += [f"> [{e.sentence}] {e.text}" for e in d.evidence]
+            lines += [f"- ⚠ {f}" for f in d.flags]
+            lines.append("")
+    else:
+        lines += ["No decisions found.", ""]
+    g = brief.grounding
+    if g.dropped or g.summary_unsupported_numbers:
+        lines += ["## Grounding", ""]
+        lines += [f"- dropped: {d}" for d in g.dropped]
+        if g.summary_unsupported_numbers:
+            lines.append(f"- numbers in the summary not found in the source: {', '.join(g.summary_unsupported_numbers)}")
+        lines.append("")
+    lines.append(f"*{brief.model.id} ({brief.model.runtime}), prompt {brief.model.prompt_version}, "
+                 f"{brief.timings.get('total', 0):.0f} s*")
+    return "\n".join(lines) + "\n"

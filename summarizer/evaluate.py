@@ -1,0 +1,468 @@
+"""Score outputs against hand-written gold files: translation, summary facts and decisions.
+
+A gold file ``NAME.gold.json`` lies next to its seed ``NAME.fr.txt``::
+
+    {"source": "NAME.fr.txt", "translation": "NAME.gold.en.txt", "summary": "…",
+     "facts": [{"id": "F1", "text": "…", "require": [["Iraq"], ["train"], ["expand", "4,000"]]}],
+     "decisions": [{"id": "D1", "actor": "…", "decision": "…", "status": "adopted",
+                    "date": "Thursday", "location": "Iraq", "figures": ["500", "4,000"],
+                    "accepted_figures": ["3,500"], "evidence": ["<verbatim French sentence>"],
+                    "match": [["Iraq", "Irak"], ["train", "mission"]]}]}
+
+Paths are relative to the gold file. ``figures`` must appear in a prediction; ``accepted_figures``
+may appear without being counted as wrong. The reference translation has one line per line of
+the cleaned source, blank lines included.
+
+Text rule (fact ``require`` and decision ``match``): a list of groups is satisfied when every
+group has one alternative in the text. A number alternative ("4,000") is compared by value with
+the numbers written in digits in the text ("4000" = "4,000"); any other alternative matches
+case-insensitively at the start of a word, so a stem covers its inflections ("train" matches
+"training"); one that ends in a digit must not be followed by another ("May 1" is not "May 15").
+
+Decision matching (also reported as ``decisions.matching``): a predicted decision matches a gold
+one when (a) its English text (actor + decision + figures) satisfies every ``match`` group, or
+(b) one of its evidence texts and one gold evidence sentence overlap: one contains the other,
+whitespace-normalised, the shorter being at least 20 characters (so an attribution line such as
+"Jens Stoltenberg" matches nothing). Gold decisions are taken in order, each paired with the
+first unpaired prediction that matches it (one-to-one, greedy).
+
+Metrics: translation chrF and BLEU (sacrebleu, with signatures) over aligned non-blank lines when
+the line counts agree, else over the whole text as one segment; summary fact recall, digit
+numbers whose value is not in the source (digits only: "30" is reported even when the source
+writes "trente") and sentence count; decision precision, recall and F1, status accuracy over the
+pairs, figure accuracy (required gold figures found in the paired prediction, by value), figure
+precision (paired predictions' figures that are required or accepted) and evidence grounding
+(predicted evidence texts found verbatim, whitespace-normalised, in the cleaned source).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rich.table import Table
+from sacrebleu.metrics import BLEU, CHRF
+
+from .documents import read_document
+from .errors import InputError
+from .numbers import Number, english_numbers, french_numbers, normalise_number
+from .schema import Brief, Status
+from .segment import split_sentences
+
+MIN_OVERLAP_CHARS = 20
+
+MATCHING = (
+    "A prediction matches a gold decision when (a) its actor + decision + figures text satisfies "
+    "every gold `match` group (one alternative per group: numbers by value, words case-insensitively "
+    "at a word start), or (b) one of its evidence texts and a gold evidence sentence overlap (one "
+    f"contains the other, whitespace-normalised, the shorter >= {MIN_OVERLAP_CHARS} characters). "
+    "Gold decisions in order, each paired with the first unpaired matching prediction."
+)
+
+Group = Annotated[list[str], Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoldFact(_Strict):
+    """A fact a good summary states: recalled when every ``require`` group is satisfied."""
+
+    id: str
+    text: str
+    require: list[Group] = Field(min_length=1)
+
+
+class GoldDecision(_Strict):
+    """A decision in the Brief decision schema, with French evidence sentences and match groups."""
+
+    id: str = Field(pattern=r"^D[1-9][0-9]*$")
+    actor: str
+    decision: str
+    status: Status
+    date: str | None = None
+    location: str | None = None
+    figures: list[str] = Field(default_factory=list)
+    accepted_figures: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(min_length=1)
+    match: list[Group] = Field(min_length=1)
+
+    @field_validator("figures", "accepted_figures")
+    @classmethod
+    def _numeric(cls, figures: list[str]) -> list[str]:
+        for figure in figures:
+            if not _figure_values(figure):
+                raise ValueError(f"figure {figure!r} holds no number")
+        return figures
+
+
+class Gold(_Strict):
+    """A gold file; ``load_gold`` makes ``source`` and ``translation`` absolute and checks them."""
+
+    source: Path
+    translation: Path | None = None
+    summary: str
+    facts: list[GoldFact]
+    decisions: list[GoldDecision]
+
+    def source_text(self) -> str:
+        """The cleaned French article (boilerplate removed, as the tool reads it)."""
+        return read_document(self.source).text
+
+    def reference_translation(self) -> str:
+        if self.translation is None:
+            raise InputError("the gold file has no reference translation")
+        return self.translation.read_text(encoding="utf-8")
+
+
+def load_gold(path: Path) -> Gold:
+    """Read and validate a gold file; raise InputError saying what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"No such gold file: {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not a readable JSON gold file: {exc}") from exc
+    try:
+        gold = Gold.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"{path} is not a valid gold file: {_describe(exc)}") from exc
+    base = path.parent
+    gold = gold.model_copy(
+        update={"source": base / gold.source, "translation": base / gold.translation if gold.translation else None}
+    )
+    for linked in (gold.source, gold.translation):
+        if linked is not None and not linked.is_file():
+            raise InputError(f"{path} names {linked}, which does not exist")
+    return gold
+
+
+def _describe(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
+
+
+# ---- text rules ----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _value(number: Number) -> Decimal:
+    """An English-text number read as ``normalise_number`` reads it ("4.000" = 4000)."""
+    try:
+        return Decimal(normalise_number(number.text))
+    except ValueError:
+        return number.value
+
+
+def _numbers_in(text: str) -> set[Decimal]:
+    """Values of the digit numbers in English text, times excluded."""
+    return {_value(n) for n in english_numbers(text) if n.kind != "time"}
+
+
+def _figure_values(figure: str) -> set[Decimal]:
+    """Values of a figure: the whole string as one number, else the numbers in it ("May 1" → 1)."""
+    try:
+        return {Decimal(normalise_number(figure))}
+    except ValueError:
+        return _numbers_in(figure)
+
+
+def _has(text: str, alternative: str) -> bool:
+    try:
+        value = Decimal(normalise_number(alternative))
+    except ValueError:
+        end = r"(?!\d)" if alternative[-1:].isdigit() else ""
+        return re.search(r"(?<!\w)" + re.escape(_norm(alternative)) + end, text, re.IGNORECASE) is not None
+    return value in _numbers_in(text)
+
+
+def satisfies(text: str, groups: list[list[str]]) -> bool:
+    """Whether every group has an alternative in ``text`` (the module's text rule)."""
+    text = _norm(text)
+    return all(any(_has(text, alt) for alt in group) for group in groups)
+
+
+def _overlap(a: str, b: str) -> bool:
+    short, long = sorted((_norm(a), _norm(b)), key=len)
+    return len(short) >= MIN_OVERLAP_CHARS and short in long
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# ---- metrics -------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def translation_scores(hypothesis: str, reference: str) -> dict[str, Any]:
+    """chrF and BLEU: over aligned non-blank lines when their counts agree, else one segment."""
+    hyp, ref = _lines(hypothesis), _lines(reference)
+    segmentation = "lines" if len(hyp) == len(ref) else "document"
+    if segmentation == "document":
+        hyp, ref = [" ".join(hyp)], [" ".join(ref)]
+    chrf, bleu = CHRF(), BLEU()
+    chrf_score, bleu_score = chrf.corpus_score(hyp, [ref]), bleu.corpus_score(hyp, [ref])
+    return {
+        "chrf": chrf_score.score,
+        "bleu": bleu_score.score,
+        "segmentation": segmentation,
+        "hypothesis_lines": len(_lines(hypothesis)),
+        "reference_lines": len(_lines(reference)),
+        "chrf_signature": str(chrf.get_signature()),
+        "bleu_signature": str(bleu.get_signature()),
+    }
+
+
+def evaluate_translation(hyp_text: str, gold: Gold) -> dict[str, Any]:
+    """Translation metrics of ``hyp_text`` against the gold reference translation."""
+    return translation_scores(hyp_text, gold.reference_translation())
+
+
+def evaluate_summary(summary: str, gold: Gold, source_text: str | None) -> dict[str, Any]:
+    """Fact recall, digit numbers absent from the source (by value), sentence count."""
+    recalled = [fact.id for fact in gold.facts if satisfies(summary, fact.require)]
+    invented: list[str] | None = None
+    if source_text is not None:
+        source_values = {n.value for n in french_numbers(source_text) if n.kind != "time"}
+        numbers = english_numbers(summary)
+        invented = list(dict.fromkeys(n.text for n in numbers if n.kind != "time" and _value(n) not in source_values))
+    return {
+        "fact_recall": _ratio(len(recalled), len(gold.facts)),
+        "facts_recalled": recalled,
+        "facts_missed": [fact.id for fact in gold.facts if fact.id not in recalled],
+        "invented_numbers": invented,
+        "sentences": len(split_sentences(summary)),
+    }
+
+
+def _match_kind(predicted: dict[str, Any], gold: GoldDecision) -> str | None:
+    text = " ".join([predicted["actor"], predicted["decision"], *predicted["figures"]])
+    by_text = satisfies(text, gold.match)
+    by_evidence = any(_overlap(e["text"], g) for e in predicted["evidence"] for g in gold.evidence)
+    kinds = [kind for kind, ok in (("match", by_text), ("evidence", by_evidence)) if ok]
+    return "+".join(kinds) or None
+
+
+def _pair(gold: GoldDecision, predicted: dict[str, Any], by: str) -> dict[str, Any]:
+    values = set().union(*map(_figure_values, predicted["figures"]))
+    allowed = set().union(*map(_figure_values, gold.figures + gold.accepted_figures))
+    found = [f for f in gold.figures if _figure_values(f) <= values]
+    return {
+        "gold": gold.id,
+        "predicted": predicted["id"],
+        "by": by,
+        "status": {"gold": gold.status, "predicted": predicted["status"]},
+        "status_ok": gold.status == predicted["status"],
+        "figures_found": found,
+        "figures_missing": [f for f in gold.figures if f not in found],
+        "figures_unexpected": [f for f in predicted["figures"] if not _figure_values(f) <= allowed],
+    }
+
+
+def evaluate_decisions(predicted: list[dict[str, Any]], gold: Gold, source_text: str | None) -> dict[str, Any]:
+    """Match predictions to gold decisions (see ``MATCHING``) and score the pairs."""
+    free = list(range(len(predicted)))
+    pairs: list[dict[str, Any]] = []
+    for gold_decision in gold.decisions:
+        for i in free:
+            by = _match_kind(predicted[i], gold_decision)
+            if by:
+                pairs.append(_pair(gold_decision, predicted[i], by))
+                free.remove(i)
+                break
+    n_pred, n_gold, n_match = len(predicted), len(gold.decisions), len(pairs)
+    precision = n_match / n_pred if n_pred else float(n_gold == 0)
+    recall = n_match / n_gold if n_gold else float(n_pred == 0)
+    paired_gold = {p["gold"] for p in pairs}
+    required = sum(len(p["figures_found"]) + len(p["figures_missing"]) for p in pairs)
+    figures = [f for i in range(n_pred) if i not in free for f in predicted[i]["figures"]]
+    evidence = [e["text"] for d in predicted for e in d["evidence"]]
+    ungrounded = None
+    if source_text is not None:
+        source = _norm(source_text)
+        ungrounded = [t for t in evidence if not _norm(t) or _norm(t) not in source]
+    return {
+        "matching": MATCHING,
+        "predicted": n_pred,
+        "gold": n_gold,
+        "matched": n_match,
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "status_accuracy": _ratio(sum(p["status_ok"] for p in pairs), n_match),
+        "figure_accuracy": _ratio(sum(len(p["figures_found"]) for p in pairs), required),
+        "figure_precision": _ratio(len(figures) - sum(len(p["figures_unexpected"]) for p in pairs), len(figures)),
+        "evidence_grounding": None if ungrounded is None else _ratio(len(evidence) - len(ungrounded), len(evidence)),
+        "ungrounded_evidence": ungrounded,
+        "missed": [d.id for d in gold.decisions if d.id not in paired_gold],
+        "extra": [predicted[i]["id"] for i in free],
+        "pairs": pairs,
+    }
+
+
+def evaluate_brief(
+    brief: dict[str, Any], gold: Gold, source_text: str | None, translation: str | None = None
+) -> dict[str, Any]:
+    """Metrics of a brief (a Brief as a dict). ``source_text``: the cleaned French article, for the
+    grounding and invented-number checks; ``translation`` overrides ``brief["translation"]``."""
+    hypothesis = translation if translation is not None else brief.get("translation")
+    return {
+        "translation": translation_scores(hypothesis, gold.reference_translation())
+        if hypothesis and gold.translation
+        else None,
+        "summary": evaluate_summary(brief["summary"], gold, source_text),
+        "decisions": evaluate_decisions(brief["decisions"], gold, source_text),
+    }
+
+
+# ---- files and folders ---------------------------------------------------------------------
+
+
+def output_name(path: Path) -> str:
+    """``NAME.brief.json`` / ``NAME.en.txt`` (and ``NAME.fr.…``) → NAME, the seed stem without ``.fr``."""
+    name = path.name
+    for suffix in (".brief.json", ".en.txt", ".json", ".txt"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name.removesuffix(".fr")
+
+
+def _outputs(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted(
+            [*path.glob("*.brief.json"), *(p for p in path.glob("*.en.txt") if not p.name.endswith(".gold.en.txt"))]
+        )
+        if not found:
+            raise InputError(f"{path} holds no *.brief.json or *.en.txt output")
+        return found
+    if path.suffix not in (".json", ".txt"):
+        raise InputError(f"{path}: expected a .json brief, a .txt translation or a folder of them")
+    return [path]
+
+
+def _gold_for(output: Path, golds: dict[str, Path]) -> Path | None:
+    """The gold named NAME for output NAME or NAME.<variant> (e.g. NAME.qwen.brief.json)."""
+    name = output_name(output)
+    candidates = [g for g in golds if name == g or name.startswith(g + ".")]
+    return golds[max(candidates, key=len)] if candidates else None
+
+
+def _read_brief(path: Path) -> dict[str, Any]:
+    try:
+        return Brief.model_validate_json(path.read_bytes()).model_dump(mode="json")
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    except ValidationError as exc:
+        raise InputError(f"{path} is not a brief: {_describe(exc)}") from exc
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read {path} as UTF-8 text: {exc}") from exc
+
+
+def evaluate_path(output: Path, gold: Path) -> list[dict[str, Any]]:
+    """Score a brief (.json), a translation (.txt) or a folder of ``*.brief.json`` / ``*.en.txt``
+    against a gold file, or against a folder of ``*.gold.json`` matched by name (see ``output_name``).
+    Outputs of a folder without a gold file get a ``skipped`` entry."""
+    output, gold = Path(output), Path(gold)
+    for path in (output, gold):
+        if not path.exists():
+            raise InputError(f"No such file or folder: {path}")
+    outputs = _outputs(output)
+    if gold.is_dir():
+        golds = {p.name.removesuffix(".gold.json"): p for p in gold.glob("*.gold.json")}
+        if not golds:
+            raise InputError(f"{gold} holds no *.gold.json file")
+    else:  # one gold file: every output is scored against it
+        golds = {output_name(o): gold for o in outputs}
+    loaded: dict[Path, tuple[Gold, str]] = {}
+    results: list[dict[str, Any]] = []
+    for out in outputs:
+        gold_path = _gold_for(out, golds)
+        entry: dict[str, Any] = {"name": output_name(out), "output": str(out),
+                                 "gold": str(gold_path) if gold_path else None}
+        if gold_path is None:
+            results.append(entry | {"kind": "skipped", "reason": f"no {output_name(out)}.gold.json in {gold}"})
+            continue
+        if gold_path not in loaded:
+            gold_file = load_gold(gold_path)
+            loaded[gold_path] = (gold_file, gold_file.source_text())
+        gold_file, source_text = loaded[gold_path]
+        if out.suffix == ".json":
+            results.append(entry | {"kind": "brief"} | evaluate_brief(_read_brief(out), gold_file, source_text))
+        else:
+            translation = evaluate_translation(_read_text(out), gold_file)
+            results.append(entry | {"kind": "translation", "translation": translation})
+    if all(r["kind"] == "skipped" for r in results):
+        raise InputError(f"no output in {output} has a gold file in {gold}")
+    return results
+
+
+# ---- display -------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """(metric, value) rows of one result."""
+    if result["kind"] == "skipped":
+        return [("skipped", result["reason"])]
+    rows: list[tuple[str, str]] = []
+    translation = result.get("translation")
+    if translation:
+        lines = f"{translation['hypothesis_lines']}/{translation['reference_lines']} lines"
+        rows += [("chrF", _fmt(translation["chrf"], 1)), ("BLEU", _fmt(translation["bleu"], 1)),
+                 ("segments", f"{translation['segmentation']} ({lines})")]
+    summary = result.get("summary")
+    if summary:
+        total = len(summary["facts_recalled"]) + len(summary["facts_missed"])
+        missed = f" (missed {', '.join(summary['facts_missed'])})" if summary["facts_missed"] else ""
+        invented = summary["invented_numbers"]
+        rows += [("fact recall", f"{len(summary['facts_recalled'])}/{total}{missed}"),
+                 ("invented numbers", "-" if invented is None else ", ".join(invented) or "none"),
+                 ("summary sentences", str(summary["sentences"]))]
+    decisions = result.get("decisions")
+    if decisions:
+        prf = "/".join(_fmt(decisions[k]) for k in ("precision", "recall", "f1"))
+        notes = [f"{key} {', '.join(decisions[key])}" for key in ("missed", "extra") if decisions[key]]
+        rows += [("decisions P/R/F1", prf + (f" ({'; '.join(notes)})" if notes else "")),
+                 ("status accuracy", _fmt(decisions["status_accuracy"])),
+                 ("figure accuracy", _fmt(decisions["figure_accuracy"])),
+                 ("evidence grounding", _fmt(decisions["evidence_grounding"]))]
+    return rows
+
+
+def format_table(results: list[dict[str, Any]]) -> Table:
+    """One section per output, one row per metric; the metric signatures go in the caption."""
+    table = Table("output", "metric", "value")
+    signatures: list[str] = []
+    for result in results:
+        for i, (metric, value) in enumerate(_rows(result)):
+            table.add_row(Path(result["output"]).name if i == 0 else "", metric, value)
+        table.add_section()
+        translation = result.get("translation")
+        if translation:
+            for name in ("chrf", "bleu"):
+                line = f"{'chrF' if name == 'chrf' else 'BLEU'} signature: {translation[name + '_signature']}"
+                if line not in signatures:
+                    signatures.append(line)
+    table.caption = "\n".join(signatures) or None
+    return table

@@ -1,0 +1,223 @@
+from decimal import Decimal
+
+import pytest
+
+from summarizer.numbers import (
+    FRENCH_MONTHS,
+    FRENCH_WEEKDAYS,
+    english_numbers,
+    french_dates,
+    french_numbers,
+    missing_numbers,
+    normalise_number,
+    to_english_date,
+    to_english_number,
+)
+
+
+def values(text: str) -> list[tuple[str, Decimal, str]]:
+    return [(n.text, n.value, n.kind) for n in french_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3.500 militaires", [("3.500", Decimal(3500), "number")]),
+        ("3 500 militaires", [("3 500", Decimal(3500), "number")]),
+        ("3\u00a0500 militaires", [("3\u00a0500", Decimal(3500), "number")]),
+        ("3\u202f500 militaires", [("3\u202f500", Decimal(3500), "number")]),
+        ("un taux de 3,5", [("3,5", Decimal("3.5"), "number")]),
+        ("130.000 militaires", [("130.000", Decimal(130000), "number")]),
+        ("1.117.320.768 euros", [("1.117.320.768", Decimal(1117320768), "number")]),
+        ("1 234,5 km", [("1 234,5", Decimal("1234.5"), "number")]),
+        ("une hausse de 10 %", [("10 %", Decimal(10), "percent")]),
+        ("une hausse de 3,5%", [("3,5%", Decimal("3.5"), "percent")]),
+        ("dix pour cent: 10 pour cent", [("10 pour cent", Decimal(10), "percent")]),
+        ("2,5 milliards d'euros", [("2,5 milliards", Decimal("2.5E9"), "number")]),
+        ("3 millions", [("3 millions", Decimal("3E6"), "number")]),
+        ("créée en 2017.", [("2017", Decimal(2017), "year")]),
+        ("le 1er mai", [("1er", Decimal(1), "ordinal")]),
+        ("le 2e tour, la 3ème fois", [("2e", Decimal(2), "ordinal"), ("3ème", Decimal(3), "ordinal")]),
+        ("à 18h45", [("18h45", Decimal(18 * 60 + 45), "time")]),
+        ("à 20 h précises", [("20 h", Decimal(20 * 60), "time")]),
+        ("10 habitants", [("10", Decimal(10), "number")]),
+        ("de 500 à 4.000 militaires", [("500", Decimal(500), "number"), ("4.000", Decimal(4000), "number")]),
+        ("en 2020-2021", [("2020", Decimal(2020), "year"), ("2021", Decimal(2021), "year")]),
+        ("un Airbus A320 et le G7", []),
+        ("le 11/02/2021", []),
+    ],
+)
+def test_french_numbers(text: str, expected: list[tuple[str, Decimal, str]]) -> None:
+    assert values(text) == expected
+
+
+def test_french_number_spans() -> None:
+    text = "Il y a 3.500 militaires."
+    [number] = french_numbers(text)
+    assert text[number.start : number.end] == "3.500"
+
+
+def test_year_then_number_is_not_thousands() -> None:
+    assert [n.value for n in french_numbers("En 2021 500 soldats")] == [2021, 500]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3,500 troops", [Decimal(3500)]),
+        ("3.5 points", [Decimal("3.5")]),
+        ("4 000 troops", [Decimal(4000)]),
+        ("10% and 10 percent", [Decimal(10), Decimal(10)]),
+        ("the 1st, 2nd, 3rd and 4th", [Decimal(1), Decimal(2), Decimal(3), Decimal(4)]),
+        ("2.5 billion and $3bn", [Decimal("2.5E9"), Decimal("3E9")]),
+        ("1,117,320,768 euros", [Decimal(1117320768)]),
+        ("at 6:45 pm, 18:45 or 8 a.m.", [Decimal(1125), Decimal(1125), Decimal(480)]),
+    ],
+)
+def test_english_numbers(text: str, expected: list[Decimal]) -> None:
+    assert [n.value for n in english_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("french", "english"),
+    [
+        ("3.500", "3,500"),
+        ("3,5", "3.5"),
+        ("3 500", "3,500"),
+        ("3\u00a0500", "3,500"),
+        ("2017", "2017"),
+        ("10 %", "10%"),
+        ("1er", "1st"),
+        ("2e", "2nd"),
+        ("11e", "11th"),
+        ("1.117.320.768", "1,117,320,768"),
+        ("4.000,5", "4,000.5"),
+        ("2,5 milliards", "2.5 billion"),
+        ("5 M€", "€5 million"),
+        ("3,2 Mds", "3.2 billion"),
+    ],
+)
+def test_to_english_number(french: str, english: str) -> None:
+    assert to_english_number(french) == english
+
+
+@pytest.mark.parametrize("text", ["trois", "18h45", "11/02/2021"])
+def test_to_english_number_rejects_non_numbers(text: str) -> None:
+    with pytest.raises(ValueError):
+        to_english_number(text)
+
+
+@pytest.mark.parametrize(
+    ("forms", "canonical"),
+    [
+        (["4.000", "4,000", "4 000", "4\u00a0000", "4000"], "4000"),
+        (["3,5", "3.5", "3,50"], "3.5"),
+        (["1.234,5", "1,234.5", "1 234,5"], "1234.5"),
+        (["10 %", "10%", "10"], "10"),
+        (["1er", "1st", "1"], "1"),
+        (["2,5 milliards", "2.5 billion", "2500000000"], "2500000000"),
+    ],
+)
+def test_normalise_number(forms: list[str], canonical: str) -> None:
+    assert {normalise_number(form) for form in forms} == {canonical}
+
+
+def test_normalise_number_rejects_text() -> None:
+    with pytest.raises(ValueError):
+        normalise_number("beaucoup")
+
+
+def test_tables_are_complete() -> None:
+    assert len(FRENCH_MONTHS) == 12 and FRENCH_MONTHS["août"] == "August"
+    assert len(FRENCH_WEEKDAYS) == 7 and FRENCH_WEEKDAYS["jeudi"] == "Thursday"
+
+
+@pytest.mark.parametrize(
+    ("french", "english"),
+    [
+        ("1er mai", "May 1"),
+        ("11 septembre 2001", "September 11, 2001"),
+        ("février 2020", "February 2020"),
+        ("jeudi", "Thursday"),
+        ("vendredi 31 janvier", "Friday, January 31"),
+        ("Lundi 3 mai 2021", "Monday, May 3, 2021"),
+    ],
+)
+def test_to_english_date(french: str, english: str) -> None:
+    assert to_english_date(french) == english
+
+
+def test_french_dates_in_text() -> None:
+    text = "L'Otan a décidé jeudi d'agir ; accord de février 2020, échéance du 1er mai. Mars est rouge."
+    dates = french_dates(text)
+    assert [(d.text, d.english) for d in dates] == [
+        ("jeudi", "Thursday"),
+        ("février 2020", "February 2020"),
+        ("1er mai", "May 1"),
+    ]
+    assert dates[2].day == 1 and dates[2].month == "May" and dates[2].year is None
+    assert text[dates[1].start : dates[1].end] == "février 2020"
+
+
+def test_to_english_date_rejects_non_dates() -> None:
+    with pytest.raises(ValueError):
+        to_english_date("mars")
+
+
+SOURCE = (
+    "L'Otan a décidé jeudi d'envoyer 3.500 militaires. La mission passera de 500 à 4.000 militaires. "
+    "Elle a été créée en 2017. L'échéance du 1er mai. Une hausse de 2,5 %."
+)
+
+
+def test_missing_numbers_faithful_translation() -> None:
+    english = (
+        "On Thursday NATO decided to send 3,500 troops. The mission will grow from 500 to 4,000 troops. "
+        "It was created in 2017. The May 1 deadline. A 2.5% rise."
+    )
+    assert missing_numbers(SOURCE, english) == []
+
+
+def test_missing_numbers_reports_dropped_and_miscopied_figures() -> None:
+    english = (
+        "NATO decided to send 3.500 troops. The mission will grow from 500 to 4,000 troops. "
+        "It was created in 2016. The May 1st deadline. A 2.5% rise."
+    )
+    assert missing_numbers(SOURCE, english) == ["3.500", "2017"]
+
+
+def test_missing_numbers_accepts_words_times_and_scales() -> None:
+    source = "Les 2 ministres ont parlé à 20h pendant 24 h du 1er plan de 2,5 milliards d'euros."
+    english = "The two ministers spoke at 8 pm for 24 hours about the first plan worth €2.5 billion."
+    assert missing_numbers(source, english) == []
+
+
+def test_missing_numbers_reports_each_figure_once() -> None:
+    assert missing_numbers("500 puis 500 encore", "nothing") == ["500"]
+
+
+def test_money_abbreviations() -> None:
+    assert [(n.text, n.value) for n in french_numbers("un budget de 5 M€ et 3 Md€")] == [
+        ("5 M€", Decimal("5E6")),
+        ("3 Md", Decimal("3E9")),
+    ]
+    assert [n.value for n in english_numbers("a €5m budget, a 5m wall and £2k")] == [
+        Decimal("5E6"),
+        Decimal(5),
+        Decimal(2000),
+    ]
+    assert missing_numbers("un budget de 5 M€", "a budget of €5 million") == []
+
+
+def test_normalise_number_accepts_every_found_number() -> None:
+    french = "3.500, 3 500, 3,5 %, 1er, 2e, 18h45, 20 h, 2,5 milliards, 5 M€, 2017, 1.117.320.768"
+    for number in french_numbers(french):
+        assert normalise_number(number.text) == number.key, number
+    english = "3,500, 3.5%, 1st, 6:45 pm, 18:45, 2.5 billion, €5m, $3bn, 2017, 4 000"
+    for number in english_numbers(english):
+        assert normalise_number(number.text) == number.key, number
+
+
+def test_number_keys() -> None:
+    assert [n.key for n in french_numbers("18h45 et 4.000 et 2,50")] == ["18:45", "4000", "2.5"]
+    assert [n.key for n in english_numbers("6:45 pm and 4,000")] == ["18:45", "4000"]

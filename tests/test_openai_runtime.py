@@ -1,0 +1,462 @@
+"""The OpenAI-compatible runtime against real HTTP servers on 127.0.0.1: scripted stdlib servers for
+the failure modes, and the embedded model behind `summarize serve` for the real thing (marked `model`).
+Every server a test starts is stopped by it; every wait is bounded."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import ROOT
+from summarizer.errors import ModelError
+from summarizer.models import ServerSource, load_manifest
+from summarizer.runtimes import load_runtime
+from summarizer.runtimes.base import ChatRequest, Completion
+from summarizer.runtimes.openai import OpenAIRuntime
+
+SERVER_MANIFEST = ROOT / "models" / "openai-server.toml"
+DEFAULT_MODEL_ID = "qwen2.5-coder-1.5b-instruct-q4km"
+#: Seconds the embedded model may take to load on a busy 2-core machine.
+LOAD_TIMEOUT = 240
+
+
+def ask(text: str, **kw: Any) -> ChatRequest:
+    return ChatRequest(messages=[{"role": "user", "content": text}], **kw)
+
+
+def completion_body(text: str = "Hello.", finish: str = "stop") -> dict[str, Any]:
+    return {
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
+    }
+
+
+# ---------------------------------------------------------------------------------------------- scripted servers
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+#: What a scripted server does with a request: (status, JSON or raw body, headers) to answer, raw bytes
+#: to write instead of an HTTP response, or None to close the connection without answering.
+Answer = tuple[int, Any, dict[str, str]] | bytes | None
+
+
+@dataclass
+class Fake:
+    answer: Callable[[Fake, Seen, int], Answer]
+    requests: list[Seen] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    #: set when the test ends, so that handlers parked on it (slow server) return at once
+    release: threading.Event = field(default_factory=threading.Event)
+    url: str = ""
+
+    def chats(self) -> list[Seen]:
+        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: ThreadingHTTPServer
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        fake: Fake = self.server.fake  # type: ignore[attr-defined]
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                    json.loads(raw) if raw else None)
+        with fake.lock:
+            fake.requests.append(seen)
+            n = sum(r.path == seen.path for r in fake.requests) - 1
+        out = fake.answer(fake, seen, n)
+        if out is None or isinstance(out, bytes):
+            if out:
+                self.wfile.write(out)
+            self.close_connection = True
+            return
+        status, body, headers = out
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        for k, v in {"Content-Type": "application/json", **headers, "Content-Length": str(len(data))}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+
+@contextmanager
+def fake_server(answer: Callable[[Fake, Seen, int], Answer]) -> Iterator[Fake]:
+    fake = Fake(answer)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    httpd.fake = fake  # type: ignore[attr-defined]
+    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def runtime(fake: Fake, **kw: Any) -> OpenAIRuntime:
+    """A client with a fixed model name (no discovery request) and fast retries."""
+    return OpenAIRuntime(fake.url, **{"model": "m", "backoff": 0.01, "max_tries": 4, **kw})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------- protocol
+
+
+def test_request_fields_usage_and_order() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return 200, completion_body(seen.body["messages"][0]["content"].upper(), "length"), {}
+
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    with fake_server(answer) as fake, runtime(fake, api_key="sk-test") as rt:
+        out = rt.chat([ask("one", max_tokens=9, stop=["\n"], seed=3), ask("two", json_schema=schema)])
+    assert [c.text for c in out] == ["ONE", "TWO"]
+    assert out[0].finish_reason == "length" and (out[0].prompt_tokens, out[0].completion_tokens) == (7, 3)
+    by_text = {r.body["messages"][0]["content"]: r for r in fake.chats()}
+    first, second = by_text["one"], by_text["two"]
+    assert first.headers["authorization"] == "Bearer sk-test"
+    assert first.body["model"] == "m" and first.body["max_tokens"] == 9 and first.body["seed"] == 3
+    assert first.body["stop"] == ["\n"] and first.body["temperature"] == 0.0 and first.body["stream"] is False
+    assert "response_format" not in first.body
+    assert second.body["response_format"] == {
+        "type": "json_schema", "json_schema": {"name": "output", "schema": schema, "strict": True},
+    }  # fmt: skip
+
+
+def test_requests_run_concurrently_up_to_parallel() -> None:
+    """Four requests with parallel=4 must all be in flight at once: each handler waits at a barrier
+    of four, which times out (and fails the requests) if the client sent them one by one."""
+    barrier = threading.Barrier(4, timeout=5)
+
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        barrier.wait()
+        return 200, completion_body(seen.body["messages"][0]["content"]), {}
+
+    finished: list[int] = []
+    with fake_server(answer) as fake, runtime(fake, parallel=4) as rt:
+        out = rt.chat([ask(str(i)) for i in range(4)], on_result=lambda i, c: finished.append(i))
+    assert [c.text for c in out] == ["0", "1", "2", "3"]
+    assert sorted(finished) == [0, 1, 2, 3]
+
+
+def test_model_name_is_discovered_when_default() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        if seen.path == "/v1/models":
+            return 200, {"object": "list", "data": [{"id": "Qwen/Qwen2.5-7B-Instruct", "object": "model"}]}, {}
+        return 200, completion_body(), {}
+
+    with fake_server(answer) as fake, OpenAIRuntime(fake.url) as rt:
+        assert rt.chat([ask("a"), ask("b")])[1].text == "Hello."
+    assert [r.path for r in fake.requests].count("/v1/models") == 1
+    assert {r.body["model"] for r in fake.chats()} == {"Qwen/Qwen2.5-7B-Instruct"}
+
+
+def test_several_served_models_need_a_choice() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return 200, {"data": [{"id": "llama3"}, {"id": "qwen2.5"}]}, {}
+
+    with fake_server(answer) as fake, OpenAIRuntime(fake.url) as rt:
+        with pytest.raises(ModelError, match="several models.*SUMMARIZER_API_MODEL"):
+            rt.chat([ask("a")])
+
+
+# ---------------------------------------------------------------------------------------------- failure modes
+
+
+@pytest.mark.parametrize("model", ["default", "m"], ids=["discovering", "named"])
+def test_unreachable_server_is_a_model_error_quickly(model: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    started = time.monotonic()
+    with OpenAIRuntime(url, model=model, max_tries=3, backoff=0.05) as rt:
+        with pytest.raises(ModelError) as info:
+            rt.chat([ask("a"), ask("b")])
+    assert time.monotonic() - started < 5
+    message = str(info.value)
+    assert f"cannot reach OpenAI-compatible server at {url}" in message
+    assert "summarize serve" in message and "SUMMARIZER_BASE_URL" in message
+
+
+@pytest.mark.parametrize(
+    "reply, expected",
+    [
+        ((200, b"<html>upstream error</html>", {}), "malformed response"),
+        ((200, {"object": "chat.completion"}, {}), "malformed response"),
+        ((200, {"choices": []}, {}), "malformed response"),
+        (b"SSH-2.0-OpenSSH_9.6\r\n\r\n", "malformed HTTP response"),
+    ],
+    ids=["not-json", "no-choices", "empty-choices", "not-http"],
+)
+def test_malformed_answer_is_an_error_completion(reply: Answer, expected: str) -> None:
+    with fake_server(lambda fake, seen, n: reply) as fake, runtime(fake) as rt:
+        (out,) = rt.chat([ask("a")])
+    assert out.finish_reason == "error" and expected in out.error
+    assert len(fake.chats()) == 1  # a garbled answer is not retried: the task layer decides
+
+
+def test_read_timeout_is_an_error_completion_not_retried() -> None:
+    """Decision: no answer within the read timeout gives an error Completion at once. Retrying would
+    make an overloaded server wait `max_tries` times as long; the task layer retries the segment."""
+
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        fake.release.wait(5)
+        return 200, completion_body(), {}
+
+    with fake_server(answer) as fake, runtime(fake, read_timeout=0.5) as rt:
+        started = time.monotonic()
+        (out,) = rt.chat([ask("a")])
+        elapsed = time.monotonic() - started
+    assert out.finish_reason == "error" and "read timeout" in out.error and "0.5 s" in out.error
+    assert 0.4 < elapsed < 3
+    assert len(fake.chats()) == 1
+
+
+def test_429_is_retried_honouring_retry_after() -> None:
+    """Retry-After: 0 must win over the (here huge) backoff, else this test would take minutes."""
+
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        if n == 0:
+            return 429, {"error": {"message": "slow down"}}, {"Retry-After": "0"}
+        return 200, completion_body("ok"), {}
+
+    with fake_server(answer) as fake, runtime(fake, backoff=60) as rt:
+        started = time.monotonic()
+        (out,) = rt.chat([ask("a")])
+    assert time.monotonic() - started < 5
+    assert out.finish_reason == "stop" and out.text == "ok"
+    assert len(fake.chats()) == 2
+
+
+def test_dropped_connection_is_retried() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return None if n == 0 else (200, completion_body("ok"), {})
+
+    with fake_server(answer) as fake, runtime(fake) as rt:
+        (out,) = rt.chat([ask("a")])
+    assert out.text == "ok" and len(fake.chats()) == 2
+
+
+def test_server_error_gives_up_after_max_tries() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return 500, {"error": {"message": "CUDA out of memory", "type": "server_error"}}, {}
+
+    with fake_server(answer) as fake, runtime(fake, max_tries=3) as rt:
+        (out,) = rt.chat([ask("a")])
+    assert out.finish_reason == "error"
+    assert "HTTP 500" in out.error and "after 3 tries" in out.error and "CUDA out of memory" in out.error
+    assert len(fake.chats()) == 3
+
+
+def test_client_error_is_not_retried() -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return 400, {"error": {"message": "maximum context length is 8192 tokens"}}, {}
+
+    with fake_server(answer) as fake, runtime(fake) as rt:
+        (out,) = rt.chat([ask("a")])
+    assert out.finish_reason == "error" and "HTTP 400" in out.error and "8192" in out.error
+    assert len(fake.chats()) == 1
+
+
+@pytest.mark.parametrize("status, expected", [(401, "refused the API key"), (404, "usually ends in /v1")])
+def test_configuration_errors_stop_the_run(status: int, expected: str) -> None:
+    def answer(fake: Fake, seen: Seen, n: int) -> Answer:
+        return status, {"error": {"message": "nope"}}, {}
+
+    with fake_server(answer) as fake, runtime(fake, parallel=2) as rt:
+        with pytest.raises(ModelError, match=expected):
+            rt.chat([ask(str(i)) for i in range(6)])
+    assert len(fake.chats()) < 6  # the queue was dropped after the first refusal
+
+
+# ---------------------------------------------------------------------------------------------- configuration
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("SUMMARIZER_BASE_URL", "SUMMARIZER_API_MODEL", "SUMMARIZER_API_KEY", "SUMMARIZER_API_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_from_spec_reads_the_manifest(clean_env: pytest.MonkeyPatch) -> None:
+    spec = load_manifest(SERVER_MANIFEST)
+    with load_runtime(spec, parallel=3) as rt:
+        assert isinstance(rt, OpenAIRuntime)
+        assert (rt.base_url, rt.model, rt.api_key, rt.parallel) == ("http://127.0.0.1:8080/v1", "default", None, 3)
+        assert rt.model_id == "openai-server" and rt.read_timeout == 300
+
+
+def test_environment_overrides_the_manifest(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("SUMMARIZER_BASE_URL", "https://gpu7.cluster:8000/v1/")
+    clean_env.setenv("SUMMARIZER_API_MODEL", "Qwen/Qwen2.5-7B-Instruct")
+    clean_env.setenv("SUMMARIZER_API_KEY", "sk-env")
+    clean_env.setenv("SUMMARIZER_API_TIMEOUT", "42")
+    with OpenAIRuntime.from_spec(load_manifest(SERVER_MANIFEST)) as rt:
+        assert (rt.base_url, rt.model, rt.api_key) == ("https://gpu7.cluster:8000/v1", "Qwen/Qwen2.5-7B-Instruct", "sk-env")
+        assert rt.read_timeout == 42
+
+
+def test_key_from_the_manifests_variable_and_params(clean_env: pytest.MonkeyPatch) -> None:
+    base = load_manifest(SERVER_MANIFEST)
+    spec = base.model_copy(update={
+        "source": ServerSource(type="server", base_url="http://10.0.0.5:8000/v1", model="m", api_key_env="VLLM_KEY"),
+        "params": {"read_timeout": 30, "connect_timeout": 2, "max_tries": 2},
+    })  # fmt: skip
+    clean_env.setenv("VLLM_KEY", "sk-manifest")
+    with OpenAIRuntime.from_spec(spec) as rt:
+        assert (rt.api_key, rt.read_timeout, rt.connect_timeout, rt.max_tries) == ("sk-manifest", 30, 2, 2)
+    clean_env.setenv("SUMMARIZER_API_KEY", "sk-generic")
+    with OpenAIRuntime.from_spec(spec) as rt:
+        assert rt.api_key == "sk-generic"
+
+
+@pytest.mark.parametrize("url", ["localhost:8080/v1", "ftp://host/v1", "http://host:port/v1", "http:///v1"])
+def test_bad_base_url(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    clean_env.setenv("SUMMARIZER_BASE_URL", url)
+    with pytest.raises(ModelError, match="bad server URL"):
+        OpenAIRuntime.from_spec(load_manifest(SERVER_MANIFEST))
+
+
+def test_only_gguf_models_can_be_served() -> None:
+    from summarizer.serve import serve
+
+    with pytest.raises(ModelError, match="only GGUF"):
+        serve(load_manifest(SERVER_MANIFEST), port=free_port())
+
+
+# ---------------------------------------------------------------------------------------------- the real model
+
+API_KEY = "sk-summarizer-test"
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The default embedded model behind `summarize serve` on a free loopback port, with an API key.
+    Stopped with SIGTERM (what Ctrl-C does) at the end, which must exit cleanly and promptly."""
+    log = tmp_path_factory.mktemp("serve") / "stderr.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "SUMMARIZER_API_KEY": API_KEY}
+    cmd = [sys.executable, "-c", "from summarizer.cli import run; run()", "serve", "--host", "127.0.0.1",
+           "--port", "0", "--parallel", "2", "--threads", "2", "--context", "1024"]
+    with log.open("wb") as err:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        url = _wait_until_serving(process, log)
+        yield Served(url, process)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+            pytest.fail("`summarize serve` did not stop within 60 s of SIGTERM")
+    assert code == 0, log.read_text(errors="replace")[-2000:]
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], log: Path) -> str:
+    deadline = time.monotonic() + LOAD_TIMEOUT
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if process.poll() is not None:
+            pytest.fail(f"`summarize serve` exited with {process.returncode}:\n{text[-2000:]}")
+        match = re.search(r"Serving \S+ at (http://127\.0\.0\.1:\d+/v1)", text)
+        if match:
+            base = match[1]
+            with urllib.request.urlopen(base.removesuffix("/v1") + "/health", timeout=5) as res:
+                assert res.status == 200
+            return base
+        time.sleep(0.25)
+    pytest.fail(f"`summarize serve` not ready within {LOAD_TIMEOUT} s:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+@pytest.mark.model
+def test_served_model_chat(served: Served) -> None:
+    with OpenAIRuntime(served.url, api_key=API_KEY) as rt:
+        assert rt.served_model() == DEFAULT_MODEL_ID  # `serve` names the model after its manifest id
+        (out,) = rt.chat([ask("Translate into English: « Bonjour tout le monde. »", max_tokens=20)])
+    assert out.finish_reason in ("stop", "length"), out.error
+    assert out.text.strip() and out.completion_tokens > 0 and out.prompt_tokens > 0
+
+
+@pytest.mark.model
+def test_served_model_json_schema(served: Served) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string", "enum": ["yes", "no"]}},
+        "required": ["answer"],
+        "additionalProperties": False,
+    }
+    with OpenAIRuntime(served.url, api_key=API_KEY) as rt:
+        (out,) = rt.chat([ask("Is Paris in France? Reply in JSON.", max_tokens=30, json_schema=schema)])
+    assert out.finish_reason == "stop", out
+    assert json.loads(out.text)["answer"] in ("yes", "no")
+
+
+@pytest.mark.model
+def test_served_model_two_concurrent_requests(served: Served) -> None:
+    done: list[tuple[int, Completion]] = []
+    with OpenAIRuntime(served.url, api_key=API_KEY, parallel=2) as rt:
+        out = rt.chat(
+            [ask("Translate into English: Il pleut.", max_tokens=12), ask("Translate into English: Le chat dort.", max_tokens=12)],
+            on_result=lambda i, c: done.append((i, c)),
+        )
+    assert all(c.finish_reason in ("stop", "length") and c.text.strip() for c in out), out
+    assert sorted(i for i, _ in done) == [0, 1]
+
+
+@pytest.mark.model
+def test_served_model_wants_the_key(served: Served) -> None:
+    with OpenAIRuntime(served.url, api_key="wrong") as rt, pytest.raises(ModelError, match="refused the API key"):
+        rt.chat([ask("hi", max_tokens=1)])
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(served.url + "/models", timeout=5)
+    assert info.value.code == 401

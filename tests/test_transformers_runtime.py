@@ -1,0 +1,293 @@
+"""TransformersRuntime on tiny random checkpoints built here (fast, offline) and on the real 0.5B GGUF (`-m model`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from summarizer.runtimes.base import ChatRequest  # noqa: E402
+from summarizer.runtimes.transformers_rt import TransformersRuntime  # noqa: E402
+
+FRENCH = [
+    "L'Otan a décidé jeudi d'accroître sa présence en Irak.",
+    "Le gouvernement a présenté son budget pour l'année prochaine.",
+    "Les négociations reprendront la semaine prochaine à Genève.",
+    "La banque centrale a maintenu ses taux directeurs.",
+    "Le président a rencontré les syndicats à l'Élysée.",
+    "Les prix de l'énergie ont fortement augmenté cet hiver.",
+    "Une tempête a privé d'électricité des milliers de foyers.",
+    "Le ministre de la santé annonce un plan pour les hôpitaux.",
+    "Les électeurs sont appelés aux urnes dimanche.",
+    "La police a ouvert une enquête après l'incendie.",
+    "Le chômage a baissé au troisième trimestre.",
+    "L'entreprise va supprimer deux cents emplois en France.",
+]
+ENGLISH = [
+    "NATO decided on Thursday to increase its presence in Iraq.",
+    "The government presented its budget for next year.",
+    "Negotiations will resume next week in Geneva.",
+    "The central bank kept its key rates unchanged.",
+    "The president met the unions at the Elysee Palace.",
+    "Energy prices rose sharply this winter.",
+    "A storm left thousands of homes without power.",
+    "The health minister announces a plan for hospitals.",
+    "Voters go to the polls on Sunday.",
+    "Police opened an investigation after the fire.",
+    "Unemployment fell in the third quarter.",
+    "The company will cut two hundred jobs in France.",
+]
+# Bounded: a random model picks digits forever when an integer may have any length.
+SCHEMA = {"type": "object", "properties": {"a": {"type": "integer", "minimum": 0, "maximum": 999}}, "required": ["a"]}
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight Marian fr→en checkpoint with a real sentencepiece vocabulary, saved as safetensors."""
+    import sentencepiece as spm
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder = tmp_path_factory.mktemp("tiny-marian")
+    corpus = folder / "corpus.txt"
+    corpus.write_text("\n".join(FRENCH + ENGLISH) + "\n", encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(folder / "spm"),
+        vocab_size=200,
+        model_type="unigram",
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(folder / "spm.model"))
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    vocab["<pad>"] = len(vocab)
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes((folder / "spm.model").read_bytes())
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    for name in ("corpus.txt", "spm.model", "spm.vocab"):
+        (folder / name).unlink()
+
+    tokenizer = MarianTokenizer(
+        source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"), vocab=str(folder / "vocab.json")
+    )
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.pad_token_id,
+        forced_eos_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(0)
+    MarianMTModel(config).save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight Llama-style chat model with a byte-level BPE tokenizer (like Qwen's) and a ChatML template."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-chat")
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    bpe.train_from_iterator(FRENCH + ENGLISH + ['{"a": 1}', "Translate to English."], trainer=trainer)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>", bos_token=None
+    )
+    tokenizer.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=None,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def marian(tiny_marian: Path) -> TransformersRuntime:
+    with TransformersRuntime(tiny_marian, model_id="tiny-marian", batch_size=2) as runtime:
+        yield runtime
+
+
+@pytest.fixture(scope="module")
+def chat_model(tiny_chat: Path) -> TransformersRuntime:
+    with TransformersRuntime(tiny_chat, model_id="tiny-chat", batch_size=2) as runtime:
+        yield runtime
+
+
+def _messages(text: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": "Translate to English."}, {"role": "user", "content": text}]
+
+
+def test_seq2seq_kind_and_batched_translation(marian: TransformersRuntime) -> None:
+    assert marian.kind == "seq2seq"
+    assert marian.parallel == 2
+    results = marian.translate(FRENCH[:5], max_tokens=12)
+    assert len(results) == 5
+    for source, result in zip(FRENCH[:5], results, strict=True):
+        assert isinstance(result.text, str)
+        assert result.prompt_tokens == len(marian._tokenizer(source)["input_ids"])
+        assert 0 < result.completion_tokens <= 12
+        assert result.finish_reason in ("stop", "length")
+        assert result.seconds > 0
+    # Batching and padding must not change a text's translation: each one alone gives the same output.
+    assert [marian.translate([text], max_tokens=12)[0].text for text in FRENCH[:5]] == [r.text for r in results]
+
+
+def test_seq2seq_greedy_is_deterministic(marian: TransformersRuntime) -> None:
+    first = marian.translate(FRENCH[:3], max_tokens=10)
+    second = marian.translate(FRENCH[:3], max_tokens=10)
+    assert [(r.text, r.completion_tokens) for r in first] == [(r.text, r.completion_tokens) for r in second]
+
+
+def test_seq2seq_reports_length_when_cut(marian: TransformersRuntime) -> None:
+    results = marian.translate(FRENCH[:2], max_tokens=3)
+    assert [(r.finish_reason, r.completion_tokens) for r in results] == [("length", 3), ("length", 3)]
+
+
+def test_seq2seq_model_does_not_chat(marian: TransformersRuntime) -> None:
+    with pytest.raises(NotImplementedError):
+        marian.chat([ChatRequest(messages=_messages("Bonjour"))])
+
+
+def test_chat_batches_in_request_order(chat_model: TransformersRuntime) -> None:
+    assert chat_model.kind == "chat"
+    requests = [ChatRequest(messages=_messages(text), max_tokens=8) for text in FRENCH[:3]]
+    requests.insert(1, ChatRequest(messages=_messages(FRENCH[3]), max_tokens=5))
+    results = chat_model.chat(requests)
+    assert [r.completion_tokens <= q.max_tokens for r, q in zip(results, requests, strict=True)] == [True] * 4
+    alone = [chat_model.chat([request])[0] for request in requests]
+    assert [(r.text, r.completion_tokens) for r in results] == [(r.text, r.completion_tokens) for r in alone]
+    assert all(r.prompt_tokens > 0 for r in results)
+
+
+def test_chat_sampling_is_seeded(chat_model: TransformersRuntime) -> None:
+    def sample(seed: int) -> str:
+        return chat_model.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=20, temperature=1.0, seed=seed)])[0].text
+
+    assert sample(1) == sample(1)
+    assert len({sample(seed) for seed in range(4)}) > 1
+
+
+def test_chat_truncates_at_stop_string(chat_model: TransformersRuntime) -> None:
+    request = ChatRequest(messages=_messages(FRENCH[0]), max_tokens=20)
+    full = chat_model.chat([request])[0]
+    assert full.finish_reason == "length" and len(full.text) > 6
+    stop = full.text[3:6]
+    cut = chat_model.chat([ChatRequest(messages=request.messages, max_tokens=20, stop=["never there", stop])])[0]
+    assert cut.text == full.text[: full.text.index(stop)]
+    assert cut.finish_reason == "stop"
+
+
+def test_chat_json_schema_constrains_random_model(chat_model: TransformersRuntime) -> None:
+    free = chat_model.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=30)])[0]
+    with pytest.raises(ValueError):
+        json.loads(free.text)
+    requests = [ChatRequest(messages=_messages(text), max_tokens=30, json_schema=SCHEMA) for text in FRENCH[:3]]
+    for result in chat_model.chat(requests):
+        assert result.finish_reason == "stop", result.text
+        value = json.loads(result.text)
+        assert set(value) == {"a"} and isinstance(value["a"], int) and 0 <= value["a"] <= 999
+
+
+def test_chat_model_does_not_translate(chat_model: TransformersRuntime) -> None:
+    with pytest.raises(NotImplementedError):
+        chat_model.translate(["Bonjour"])
+
+
+def test_closed_runtime_refuses_work(tiny_marian: Path) -> None:
+    runtime = TransformersRuntime(tiny_marian, model_id="tiny-marian")
+    runtime.close()
+    with pytest.raises(RuntimeError):
+        runtime.translate(["Bonjour"])
+
+
+def test_missing_folder_is_a_model_error(tmp_path: Path) -> None:
+    from summarizer.errors import ModelError
+
+    with pytest.raises(ModelError):
+        TransformersRuntime(tmp_path / "absent", model_id="absent")
+    with pytest.raises(ModelError):
+        TransformersRuntime(tmp_path, model_id="absent", gguf_file="absent.gguf")
+
+
+# --- real weights -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def qwen05_gguf() -> Path:
+    """The assembled Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF (to be resolved through summarizer.models later)."""
+    path = Path("/tmp/q05.gguf")
+    if not path.is_file():
+        pytest.skip("Qwen2.5-Coder-0.5B-Instruct GGUF not assembled at /tmp/q05.gguf")
+    return path
+
+
+@pytest.fixture(scope="module")
+def qwen05(qwen05_gguf: Path) -> TransformersRuntime:
+    with TransformersRuntime(qwen05_gguf.parent, model_id="qwen2.5-coder-0.5b", gguf_file=qwen05_gguf.name) as runtime:
+        yield runtime
+
+
+@pytest.mark.model
+def test_gguf_chat_translates(qwen05: TransformersRuntime) -> None:
+    """MEASURED_PLACEHOLDER"""
+    assert qwen05.kind == "chat"
+    started = time.perf_counter()
+    result = qwen05.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=40)])[0]
+    assert time.perf_counter() - started < 30
+    assert result.finish_reason == "stop"
+    assert "presence" in result.text.lower() and "increase" in result.text.lower(), result.text
+
+
+@pytest.mark.model
+def test_gguf_json_schema(qwen05: TransformersRuntime) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"language": {"type": "string", "enum": ["French", "English"]}, "words": {"type": "integer"}},
+        "required": ["language", "words"],
+    }
+    request = ChatRequest(
+        messages=[
+            {"role": "system", "content": "Answer in JSON."},
+            {"role": "user", "content": f"Which language is this text in, and how many words has it? {FRENCH[0]}"},
+        ],
+        max_tokens=30,
+        json_schema=schema,
+    )
+    result = qwen05.chat([request])[0]
+    value = json.loads(result.text)
+    assert value["language"] == "French" and isinstance(value["words"], int), result.text
