@@ -211,14 +211,20 @@ def models_list() -> None:
     """Show every known model, whether it is available here, its size and licence."""
     from .models import availability, load_manifests
 
-    table = Table("id", "runtime", "tasks", "size", "licence", "available")
+    console = Console()
+    rows = []
     for spec in load_manifests().values():
         ok, note = availability(spec)
         size = f"{spec.size_bytes / 1e9:.2f} GB" if spec.size_bytes else "-"
-        mark = "[green]yes[/green]" if ok else "[red]no[/red]"
-        table.add_row(spec.id + (" (default)" if spec.default else ""), spec.runtime, ",".join(spec.tasks),
-                      size, spec.licence, f"{mark} {note}")
-    Console().print(table)
+        rows.append((spec.id + (" (default)" if spec.default else ""), spec.runtime, ",".join(spec.tasks),
+                     size, spec.licence, ("yes " if ok else "no ") + note))
+    if not console.is_terminal:  # piped: one tab-separated line per model, for scripts
+        print("\n".join("\t".join(r) for r in rows))
+        return
+    table = Table("id", "runtime", "tasks", "size", "licence", "available")
+    for row in rows:
+        table.add_row(*row[:5], ("[green]" if row[5].startswith("yes") else "[red]") + row[5])
+    console.print(table)
 
 
 @models_app.command("path")
@@ -291,3 +297,79 @@ def eval_command(
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     else:
         Console().print(format_table(results))
+
+
+class BatchTask(str, Enum):
+    translate = "translate"
+    brief = "brief"
+    all = "all"
+
+
+@app.command()
+def batch(
+    in_dir: Annotated[Path, typer.Argument(help="Folder of French articles (.txt, .md, .html, .htm).")],
+    out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs, manifest.jsonl and index.html.")],
+    task: Annotated[BatchTask, typer.Option("--task", help="translate (NAME.en.txt), brief (NAME.brief.json/.md) or all.")] = BatchTask.brief,
+    glob: Annotated[Optional[str], typer.Option("--glob", help="Input file pattern (default: *.txt, *.md, *.html, *.htm).")] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", help="Also read sub-folders (outputs mirror them).")] = False,
+    model: ModelOpt = None,
+    parallel: ParallelOpt = 2,
+    threads: ThreadsOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo inputs the manifest already has as done.")] = False,
+    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV).")] = None,
+) -> None:
+    """Every article of a folder with one loaded model: resumable (rerun to continue), safe to interrupt.
+
+    Exit code 1 when some article failed; OUT_DIR/index.html shows every article side by side.
+    """
+    import os
+
+    from rich.text import Text
+
+    from .batch import discover, run_batch
+    from .errors import InputError
+    from .glossary import default_glossary
+    from .report import write_index
+
+    gloss = default_glossary(glossary)
+    files = discover(in_dir, out_dir, glob, recursive)
+    if not files:
+        raise InputError(f"no input files in {in_dir} (pattern: {glob or '*.txt, *.md, *.html, *.htm'})")
+    spec, runtime = _load(model, threads, parallel, "translate" if task is BatchTask.translate else "brief")
+    with runtime:
+        try:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                TextColumn("{task.fields[rate]}"), console=err, transient=True, disable=not err.is_terminal,
+            ) as bar:
+                bar_task = bar.add_task("Starting", total=len(files), rate="")
+                logged = [0]
+
+                def update(done: int, total: int, name: str, tokens_per_s: float) -> None:
+                    bar.update(bar_task, completed=done, total=total, description=name[-40:],
+                               rate=f"{tokens_per_s:.1f} tok/s")
+                    if not err.is_terminal and done > logged[0]:  # logs get one line per finished file
+                        logged[0] = done
+                        err.print(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)", highlight=False, markup=False)
+
+                report = run_batch(runtime, gloss, in_dir, out_dir, task=task.value, files=files,
+                                   force=force, progress=update)
+        except KeyboardInterrupt:
+            # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
+            # already complete on disk, so exiting at once is safe; a rerun resumes.
+            err.print("Interrupted: the manifest keeps every finished article; run the same command to resume.")
+            sys.stderr.flush()
+            os._exit(130)
+    index = write_index(out_dir)
+    table = Table("file", "status", "title / reason", "decisions", "s", "tokens", title="Batch")
+    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
+    for row in report.rows:  # Text, not markup: names and messages may contain "[...]"
+        colour = colours[row.status]
+        note = Text(row.title or "") if row.status == "ok" else Text(row.reason or "", style=colour)
+        table.add_row(Text(row.path), Text(row.status, style=colour), note,
+                      "" if row.decisions is None else str(row.decisions), f"{row.seconds:.0f}", str(row.tokens))
+    err.print(table)
+    c = report.counts
+    err.print(f"{c['ok']} ok, {c['skipped']} skipped, {c['failed']} failed in {report.seconds:.1f} s, "
+              f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}", highlight=False)
+    raise typer.Exit(report.exit_code)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .glossary import Glossary
 import re
 
-from .numbers import english_numbers, french_dates, french_numbers, normalise_number, to_english_number
+from .numbers import english_numbers, french_dates, french_numbers, normalise_number
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
 
@@ -24,30 +24,29 @@ def source_values(text: str) -> set[str]:
     return {normalise_number(n.text) for n in french_numbers(text)}
 
 
-def _figure_values(figure: str, known: set[str]) -> list[tuple[str, str, bool]]:
-    """(value, English form, in source) of each number in a model-written figure string.
-    "3.500" is 3.5 in English but 3500 in French: the reading found in the source wins."""
+def _figure_values(figure: str, known: set[str]) -> list[tuple[str, bool]]:
+    """(English form, found in source) of each number in a model-written figure string.
+    Values compare as `normalise_number` reads them (`4.000` = `4,000` = `4 000`)."""
     out = []
     for n in english_numbers(figure) or french_numbers(figure):
-        readings = []
-        for parse in (english_numbers, french_numbers):
-            for m in parse(n.text):
-                try:
-                    readings.append(normalise_number(m.text) if parse is english_numbers else str(m.value.normalize()))
-                except ValueError:
-                    continue
-        grounded = [v for v in readings if v in known]
-        value = grounded[0] if grounded else (readings[0] if readings else None)
-        if value is not None:
-            out.append((value, _english_form(n.text) if not grounded else _english_value(value, n.text), bool(grounded)))
+        try:
+            grounded = normalise_number(n.text) in known
+        except ValueError:
+            continue
+        core = _DIGITS.search(n.text)
+        english = n.text if core is None else n.text.replace(core.group(0), _english_digits(core.group(0)), 1)
+        out.append((english, grounded))
     return out
 
 
-def _english_value(value: str, written: str) -> str:
-    """English spelling of a normalised value, with thousands separators for large integers."""
-    if "." not in value and len(value) > 4 and value.isdigit():
-        return f"{int(value):,}"
-    if value.isdigit() and len(value) == 4 and re.search(r"\d[ .,\u00a0\u202f]\d{3}", written):
+_DIGITS = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+
+
+def _english_digits(core: str) -> str:
+    """`3.500`, `3 500`, `3500` → `3,500`; `3,5` → `3.5`; years stay as they are."""
+    value = normalise_number(core)
+    if "." not in value and int(value) >= 1000 and not _YEAR.fullmatch(core):
         return f"{int(value):,}"
     return value
 
@@ -77,13 +76,6 @@ def _content_words(text: str) -> set[str]:
 def _similar(a: str, b: str) -> bool:
     wa, wb = _content_words(a), _content_words(b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.4
-
-
-def _english_form(text: str) -> str:
-    try:
-        return to_english_number(text)
-    except ValueError:
-        return text
 
 
 def unsupported_numbers(english: str, source: str) -> list[str]:
@@ -118,7 +110,7 @@ def ground_decisions(
             continue
         figures, flags = [], []
         for fig in d.figures:
-            for _value, english, grounded in _figure_values(fig, known):
+            for english, grounded in _figure_values(fig, known):
                 if not grounded:
                     flags.append(f"figure {fig!r} not in the source; removed")
                 elif english not in figures:

@@ -101,7 +101,7 @@ def english_number_forms(text: str) -> str:
     return "".join(out)
 
 
-_REPEAT = re.compile(r"(\b\w+(?:\W+\w+){2,8}?\b)(?:\W+\1\b){3,}", re.IGNORECASE)
+_REPEAT = re.compile(r"(\b\w+(?:\W+\w+){1,8}?\b)(?:\W+\1\b){3,}", re.IGNORECASE)
 _PREAMBLE = re.compile(r"^\s*(?:here is the translation|translation|english|in english)\s*:\s*", re.IGNORECASE)
 _QUOTES = "\"'«»“”"
 

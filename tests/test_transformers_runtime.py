@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +135,36 @@ def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight NLLB-style checkpoint: NLLB's tokenizer (with its language tokens) and an M2M100 model."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    folder = tmp_path_factory.mktemp("tiny-nllb")
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    vocab.update({f"▁{c}": 4 + i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")})
+    tokenizer = NllbTokenizer(vocab=vocab, merges=[])
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=64,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(0)
+    M2M100ForConditionalGeneration(config).save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def marian(tiny_marian: Path) -> TransformersRuntime:
     with TransformersRuntime(tiny_marian, model_id="tiny-marian", batch_size=2) as runtime:
@@ -178,6 +207,36 @@ def test_seq2seq_reports_length_when_cut(marian: TransformersRuntime) -> None:
     assert [(r.finish_reason, r.completion_tokens) for r in results] == [("length", 3), ("length", 3)]
 
 
+def test_seq2seq_reports_progress_and_overlong_texts(marian: TransformersRuntime) -> None:
+    """A text past the model's 128 positions fails alone, as an "error" completion; the others translate."""
+    texts = [FRENCH[0], " ".join(FRENCH), FRENCH[1]]
+    seen: list[int] = []
+    results = marian.translate(texts, max_tokens=5, on_result=lambda i, c: seen.append(i))
+    assert sorted(seen) == [0, 1, 2]
+    assert results[1].finish_reason == "error" and "128-token input" in (results[1].error or "")
+    assert [r.text for r in (results[0], results[2])] == [r.text for r in marian.translate([FRENCH[0], FRENCH[1]], 5)]
+
+
+def test_nllb_forces_target_language(tiny_nllb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.errors import ModelError
+
+    params = {"src_lang": "fra_Latn", "tgt_lang": "eng_Latn"}
+    with TransformersRuntime(tiny_nllb, model_id="tiny-nllb", params=params) as nllb:
+        outputs: list[torch.Tensor] = []
+        generate = nllb._model.generate
+        monkeypatch.setattr(nllb._model, "generate", lambda **kw: outputs.append(generate(**kw)) or outputs[-1])
+        result = nllb.translate(["le chat"], max_tokens=4)[0]
+        tokenizer = nllb._tokenizer
+        assert tokenizer("le chat")["input_ids"][0] == tokenizer.convert_tokens_to_ids("fra_Latn")
+        # After the decoder start token (</s>), the first generated token is the target language.
+        assert outputs[0][0, 1] == tokenizer.convert_tokens_to_ids("eng_Latn")
+        assert result.completion_tokens == 4 and "eng_Latn" not in result.text
+    with pytest.raises(ModelError, match="src_lang and tgt_lang"):
+        TransformersRuntime(tiny_nllb, model_id="tiny-nllb")
+    with pytest.raises(ModelError, match="xx_Xxxx"):
+        TransformersRuntime(tiny_nllb, model_id="tiny-nllb", params={**params, "tgt_lang": "xx_Xxxx"})
+
+
 def test_seq2seq_model_does_not_chat(marian: TransformersRuntime) -> None:
     with pytest.raises(NotImplementedError):
         marian.chat([ChatRequest(messages=_messages("Bonjour"))])
@@ -187,7 +246,9 @@ def test_chat_batches_in_request_order(chat_model: TransformersRuntime) -> None:
     assert chat_model.kind == "chat"
     requests = [ChatRequest(messages=_messages(text), max_tokens=8) for text in FRENCH[:3]]
     requests.insert(1, ChatRequest(messages=_messages(FRENCH[3]), max_tokens=5))
-    results = chat_model.chat(requests)
+    seen: list[int] = []
+    results = chat_model.chat(requests, on_result=lambda i, c: seen.append(i))
+    assert sorted(seen) == [0, 1, 2, 3]
     assert [r.completion_tokens <= q.max_tokens for r, q in zip(results, requests, strict=True)] == [True] * 4
     alone = [chat_model.chat([request])[0] for request in requests]
     assert [(r.text, r.completion_tokens) for r in results] == [(r.text, r.completion_tokens) for r in alone]
@@ -235,13 +296,15 @@ def test_closed_runtime_refuses_work(tiny_marian: Path) -> None:
         runtime.translate(["Bonjour"])
 
 
-def test_missing_folder_is_a_model_error(tmp_path: Path) -> None:
+def test_bad_model_folders_are_model_errors(tmp_path: Path) -> None:
     from summarizer.errors import ModelError
 
     with pytest.raises(ModelError):
         TransformersRuntime(tmp_path / "absent", model_id="absent")
     with pytest.raises(ModelError):
         TransformersRuntime(tmp_path, model_id="absent", gguf_file="absent.gguf")
+    with pytest.raises(ModelError):  # no config.json: never falls back to the hub
+        TransformersRuntime(tmp_path, model_id="empty")
 
 
 # --- real weights -------------------------------------------------------------------------------------------------
@@ -264,13 +327,19 @@ def qwen05(qwen05_gguf: Path) -> TransformersRuntime:
 
 @pytest.mark.model
 def test_gguf_chat_translates(qwen05: TransformersRuntime) -> None:
-    """MEASURED_PLACEHOLDER"""
+    """Greedy output: "The Tan decided to increase his presence in Iran on Wednesday." The 0.5B coder model gets
+    NATO, Iraq and the weekday wrong, so the check is on what it does translate: "accroître sa présence".
+
+    Measured on 2 AMD EPYC cores (quiet machine): load 24.5 s (GGUF parse + Q4_K_M dequantization to bfloat16;
+    ~56 s before the config, tokenizer and weights shared one GGUF reader); 13 tokens in 1.03 s, 12.7 tok/s with
+    the 34-token prompt; a batch of 4 such requests 37 tok/s together; a JSON-constrained call 8.6 tok/s the
+    first time (xgrammar builds its tokenizer tables), then 12 tok/s.
+    """
     assert qwen05.kind == "chat"
-    started = time.perf_counter()
     result = qwen05.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=40)])[0]
-    assert time.perf_counter() - started < 30
-    assert result.finish_reason == "stop"
-    assert "presence" in result.text.lower() and "increase" in result.text.lower(), result.text
+    text = result.text.lower()
+    assert result.finish_reason == "stop" and result.completion_tokens < 40
+    assert "increase" in text and "presence" in text and "présence" not in text, result.text
 
 
 @pytest.mark.model

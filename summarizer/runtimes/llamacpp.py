@@ -44,7 +44,8 @@ class LlamaCppRuntime(Runtime):
         p.n_parallel = self.parallel
         p.cpuparams.n_threads = threads
         p.cpuparams_batch.n_threads = threads
-        p.warmup = False
+        # Warm-up also avoids a hang in xllamacpp when a server that never ran a request is destroyed.
+        p.warmup = True
         p.verbosity = 1 if verbose else -1
         if not verbose:
             p.log_json = False

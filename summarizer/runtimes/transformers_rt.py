@@ -26,8 +26,8 @@ from transformers import (
 )
 from transformers.utils import logging as hf_logging
 
-from summarizer.errors import ModelError
-from summarizer.runtimes.base import ChatRequest, Completion, Runtime
+from ..errors import ModelError
+from .base import ChatRequest, Completion, OnResult, Runtime
 
 #: `params` keys passed straight to `generate` (a manifest can tune decoding per model).
 _GENERATE_PARAMS = frozenset({"num_beams", "repetition_penalty", "no_repeat_ngram_size"})
@@ -75,11 +75,11 @@ def _gguf_loading() -> Iterator[None]:
 def _chat_dtype() -> torch.dtype:
     """bfloat16 for decoder-only chat models where the CPU computes it natively (AVX512-BF16 or AMX), else float32.
 
-    Measured with Qwen2.5-Coder-0.5B (GGUF dequantized) on an AMD EPYC with AVX512-BF16, 1 thread, best of 12
-    decode steps: 118 ms/token in bfloat16 against 142 ms in float32, the same greedy output, and half the memory
-    (1 GB instead of 2 GB; 3 GB instead of 6 GB for the 1.5B). Without native support, bfloat16 matmuls are
-    emulated and slower than float32. Seq2seq models (Marian, NLLB) stay float32: they are small, and beam search
-    over bfloat16 scores loses accuracy.
+    Measured with Qwen2.5-Coder-0.5B (GGUF, dequantized) on an AMD EPYC with AVX512-BF16, best of 12 decode
+    steps: 70 ms/token in both dtypes with 2 threads, 118 against 142 ms with 1 thread (as when other processes
+    hold the cores), the same greedy output, and half the memory (1 GB instead of 2 GB for the 0.5B, 3 GB instead
+    of 6 GB for a 1.5B). Without native support bfloat16 matmuls are emulated, slower than float32. Seq2seq models
+    (Marian, NLLB) stay float32: they are small, and bfloat16 scores cost beam search accuracy.
     """
     native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
     return torch.bfloat16 if native else torch.float32
@@ -179,13 +179,20 @@ class TransformersRuntime(Runtime):
         return model, tokenizer
 
     def _language_setup(self, params: dict[str, Any]) -> int | None:
-        """NLLB/M2M translate from `src_lang` and must be forced to start with the target-language token."""
+        """NLLB/M2M translate from `src_lang` and must be forced to start with the target-language token.
+        NLLB names languages by their token ("eng_Latn"); M2M by code ("en", token "__en__")."""
         if not hasattr(self._tokenizer, "src_lang"):
             return None
         if not _LANGUAGE_PARAMS <= params.keys():
             raise ModelError(f"{self.model_id} is multilingual: set params src_lang and tgt_lang in its manifest")
-        self._tokenizer.src_lang = params["src_lang"]
-        token_id = self._tokenizer.convert_tokens_to_ids(params["tgt_lang"])
+        target = params["tgt_lang"]
+        try:
+            self._tokenizer.src_lang = params["src_lang"]
+            if hasattr(self._tokenizer, "get_lang_token"):
+                target = self._tokenizer.get_lang_token(target)
+        except KeyError as e:
+            raise ModelError(f"{self.model_id}: unknown language {e} in params") from e
+        token_id = self._tokenizer.convert_tokens_to_ids(target)
         if token_id is None or token_id == self._tokenizer.unk_token_id:
             raise ModelError(f"{self.model_id}: tgt_lang {params['tgt_lang']!r} is not a token of its vocabulary")
         return token_id
@@ -194,40 +201,50 @@ class TransformersRuntime(Runtime):
         if self._model is None:
             raise RuntimeError(f"{self.model_id} runtime is closed")
 
-    def translate(self, texts: Sequence[str], max_tokens: int = 512) -> list[Completion]:
+    def translate(
+        self, texts: Sequence[str], max_tokens: int = 512, on_result: OnResult | None = None
+    ) -> list[Completion]:
         """Greedy (or `num_beams`) batched translation, `batch_size` texts per `generate` call.
 
-        Each text must fit the model's input length: splitting long documents is the caller's job, and
-        silently truncating the source would drop content from the translation.
+        A text longer than the model's input gets an "error" completion: splitting documents is the caller's
+        job, and silently truncating the source would drop content from the translation.
         """
         if self.kind != "seq2seq":
-            return super().translate(texts, max_tokens)
+            return super().translate(texts, max_tokens, on_result)
         self._require_open()
-        limit = self._tokenizer.model_max_length
+        limit = min(self._tokenizer.model_max_length, self._model.config.max_position_embeddings)
         generation = GenerationConfig(
             max_new_tokens=max_tokens,
             do_sample=False,
             forced_bos_token_id=self._forced_bos_token_id,
             **{"num_beams": 1, **self._generate_params},
         )
-        results: list[Completion] = []
-        for start in range(0, len(texts), self.parallel):
-            batch = list(texts[start : start + self.parallel])
+        results: dict[int, Completion] = {}
+        fitting = []
+        for index, ids in enumerate(self._tokenizer(list(texts))["input_ids"] if texts else []):
+            if len(ids) <= limit:
+                fitting.append(index)
+                continue
+            message = f"the text has {len(ids)} tokens, more than {self.model_id}'s {limit}-token input"
+            results[index] = Completion("", "error", prompt_tokens=len(ids), error=message)
+            if on_result:
+                on_result(index, results[index])
+        for start in range(0, len(fitting), self.parallel):
+            batch = fitting[start : start + self.parallel]
             started = time.perf_counter()
-            inputs = self._tokenizer(batch, return_tensors="pt", padding=True)
-            if inputs["input_ids"].shape[1] > limit:
-                raise ValueError(f"a text is longer than {self.model_id}'s {limit}-token input; split it first")
+            inputs = self._tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             with torch.inference_mode():
                 output = self._model.generate(**inputs, generation_config=generation)
-            # Row 0 of the output is the decoder start token, not generated.
-            results += self._completions(inputs["attention_mask"], output[:, 1:], started)
-        return results
+            # Column 0 of the output is the decoder start token, not generated.
+            completions = self._completions(inputs["attention_mask"], output[:, 1:], started)
+            self._deliver(batch, completions, results, on_result)
+        return [results[i] for i in range(len(texts))]
 
-    def chat(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+    def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         """Run requests in left-padded batches of up to `batch_size`, grouped by the settings a `generate`
         call shares. A request's `seed` applies to its whole batch when sampling (temperature > 0)."""
         if self.kind != "chat":
-            return super().chat(requests)
+            return super().chat(requests, on_result)
         self._require_open()
         groups: dict[tuple[int, bool, float, int], list[int]] = {}
         for index, request in enumerate(requests):
@@ -238,9 +255,17 @@ class TransformersRuntime(Runtime):
         for indices in groups.values():
             for start in range(0, len(indices), self.parallel):
                 batch = indices[start : start + self.parallel]
-                for index, completion in zip(batch, self._chat_batch([requests[i] for i in batch]), strict=True):
-                    results[index] = completion
+                self._deliver(batch, self._chat_batch([requests[i] for i in batch]), results, on_result)
         return [results[i] for i in range(len(requests))]
+
+    @staticmethod
+    def _deliver(
+        batch: list[int], completions: list[Completion], results: dict[int, Completion], on_result: OnResult | None
+    ) -> None:
+        for index, completion in zip(batch, completions, strict=True):
+            results[index] = completion
+            if on_result:
+                on_result(index, completion)
 
     def _chat_batch(self, requests: list[ChatRequest]) -> list[Completion]:
         first = requests[0]

@@ -1,0 +1,461 @@
+"""Batch mode: every article of a folder, with one loaded model, resumable and safe to kill.
+
+Kill-safety rests on three rules:
+
+* Outputs are written atomically (temp file, fsync, rename) *before* the input's manifest line,
+  so a manifest ``ok`` line always points at complete outputs. A kill in between only costs
+  that input being redone.
+* ``OUT_DIR/manifest.jsonl`` is appended one whole line per input, with a single ``write`` on
+  an ``O_APPEND`` descriptor followed by ``fsync``, only from the main thread. A line cut short
+  by a crash is terminated before the next run appends, and readers skip lines that do not parse.
+* The manifest is ``flock``-ed for the run, so two batches never write one OUT_DIR, and temp
+  files a killed run left behind are swept at the start of the next one.
+
+Resuming is reading the manifest: the latest line per input wins, and an input whose latest
+line is ``ok`` for the same bytes (sha256), task, model and prompt versions, with its outputs
+present, is not redone and gets no new line (so the manifest never holds the same work twice).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from .brief import Briefer, brief_json, brief_markdown
+from .documents import parse_document
+from .errors import InputError, SummarizerError
+from .glossary import Glossary
+from .outputs import write_atomic
+from .runtimes.base import ChatRequest, Completion, OnResult, Runtime
+from .translate import Translator
+
+Task = Literal["translate", "brief", "all"]
+TASKS: tuple[str, ...] = ("translate", "brief", "all")
+BatchProgress = Callable[[int, int, str, float], None]
+
+MANIFEST = "manifest.jsonl"
+INDEX = "index.html"
+#: Input patterns when no --glob is given: the formats documents.py reads.
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm")
+#: Suffixes of what batch and report write; never taken as inputs.
+OUTPUT_SUFFIXES: tuple[str, ...] = (".en.txt", ".brief.json", ".brief.md", ".report.html")
+OUTPUT_NAMES: frozenset[str] = frozenset({MANIFEST, INDEX})
+#: write_atomic's temp files (".NAME.<random>.tmp") for our outputs, left behind only by a kill.
+_STALE_TMP = re.compile(r"^\.(?:.+(?:\.en\.txt|\.brief\.json|\.brief\.md|\.report\.html)|index\.html)\.\w+\.tmp$")
+
+
+def is_output_name(name: str) -> bool:
+    return name in OUTPUT_NAMES or name.endswith(OUTPUT_SUFFIXES)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bool = False) -> list[Path]:
+    """Candidate inputs under `in_dir`, sorted: files matching `glob` (default: DEFAULT_GLOBS).
+
+    Matching is case-insensitive, on the file name (on the path relative to `in_dir` when the
+    pattern has a "/"). Hidden files and folders, our own outputs and `out_dir` (when it lies
+    inside `in_dir`) are left out; folder symlinks are never followed. File symlinks are listed,
+    and `run_batch` records one that leads outside `in_dir` as skipped instead of reading it.
+    """
+    in_dir = Path(in_dir)
+    if not in_dir.is_dir():
+        raise InputError(f"{in_dir} is not a folder")
+    out_real = Path(out_dir).resolve()
+    patterns = [p.lower() for p in ((glob,) if glob else DEFAULT_GLOBS)]
+    found: list[Path] = []
+    for root, dirs, names in os.walk(in_dir, followlinks=False):
+        here = Path(root)
+        dirs[:] = [] if not recursive else sorted(
+            d for d in dirs if not d.startswith(".") and (here / d).resolve() != out_real
+        )
+        if here.resolve() == out_real:
+            continue
+        for name in names:
+            path = here / name
+            if name.startswith(".") or is_output_name(name):
+                continue
+            rel = path.relative_to(in_dir).as_posix().lower()
+            if not any(fnmatch.fnmatchcase(rel if "/" in p else name.lower(), p) for p in patterns):
+                continue
+            if path.is_symlink() or path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(in_dir).as_posix())
+
+
+# --- manifest ------------------------------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The latest entry per input path. Lines that do not parse (a crash mid-write) are ignored."""
+    latest: dict[str, dict[str, Any]] = {}
+    try:
+        raw = (Path(out_dir) / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        return latest
+    for line in raw.split(b"\n"):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            latest[entry["path"]] = entry
+    return latest
+
+
+class _Manifest:
+    """The run's exclusive, append-only handle on manifest.jsonl."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise InputError(f"another `summarize batch` is writing to {path.parent}; wait for it to end") from None
+        size = os.fstat(self.fd).st_size
+        if size and os.pread(self.fd, 1, size - 1) != b"\n":
+            self._write(b"\n")  # end the line a crash cut short, so ours starts clean
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        os.fsync(self.fd)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self._write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _sweep_temp_files(out_dir: Path) -> None:
+    """Remove temp files of our outputs that a killed run left (we hold the manifest lock)."""
+    for root, _dirs, names in os.walk(out_dir):
+        for name in names:
+            if name.endswith(".tmp") and _STALE_TMP.match(name):
+                Path(root, name).unlink(missing_ok=True)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileRow:
+    """One input's outcome in this run (also for inputs found up to date)."""
+
+    path: str
+    status: str  # ok | skipped | failed
+    title: str | None = None
+    decisions: int | None = None
+    seconds: float = 0.0
+    tokens: int = 0  # generated (completion) tokens
+    reason: str | None = None
+
+
+@dataclass
+class BatchReport:
+    rows: list[FileRow] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.status for r in self.rows)
+        return {s: c.get(s, 0) for s in ("ok", "skipped", "failed")}
+
+    @property
+    def tokens(self) -> int:
+        return sum(r.tokens for r in self.rows)
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.tokens / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.counts["failed"] else 0
+
+
+# --- one input -----------------------------------------------------------------------------------
+
+
+class _Cancelled(BaseException):
+    """Raised in workers after Ctrl-C; a BaseException so that no `except Exception` records it."""
+
+
+class _Metered(Runtime):
+    """The shared runtime seen by one document: counts its tokens and stops after Ctrl-C."""
+
+    def __init__(self, inner: Runtime, stop: threading.Event, on_tokens: Callable[[int], None]) -> None:
+        self.inner, self.stop, self.on_tokens = inner, stop, on_tokens
+        self.name, self.kind, self.model_id, self.parallel = inner.name, inner.kind, inner.model_id, inner.parallel
+        self.prompt_tokens = self.completion_tokens = 0
+
+    def _count(self, out: list[Completion]) -> list[Completion]:
+        prompt, completion = sum(c.prompt_tokens for c in out), sum(c.completion_tokens for c in out)
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.on_tokens(completion)
+        return out
+
+    def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
+        if self.stop.is_set():
+            raise _Cancelled
+        return self._count(self.inner.chat(requests, on_result))
+
+    def translate(self, texts: Sequence[str], max_tokens: int = 512, on_result: OnResult | None = None) -> list[Completion]:
+        if self.stop.is_set():
+            raise _Cancelled
+        return self._count(self.inner.translate(texts, max_tokens, on_result))
+
+    def close(self) -> None:
+        """Nothing to release: the caller owns and closes the real runtime."""
+
+
+def output_names(rels: Iterable[str]) -> dict[str, str]:
+    """Relative input path → NAME (path without extension) its outputs are named after.
+
+    Inputs that would share a NAME (`a.txt` and `a.html`) keep their extension instead
+    (`a.txt.brief.json`), so no input's outputs replace another's.
+    """
+    rels = list(rels)
+    stems = {rel: rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel for rel in rels}
+    clashes = Counter(stems.values())
+    return {rel: rel if clashes[stem] > 1 else stem for rel, stem in stems.items()}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class _Job:
+    path: Path
+    rel: str
+    name: str
+
+
+class _Run:
+    """State shared by the workers of one run_batch call."""
+
+    def __init__(self, runtime: Runtime, glossary: Glossary, in_dir: Path, out_dir: Path, task: str,
+                 force: bool, previous: dict[str, dict[str, Any]], progress: BatchProgress | None, total: int) -> None:
+        self.runtime, self.glossary, self.task, self.force, self.previous = runtime, glossary, task, force, previous
+        self.in_real, self.out_dir, self.out_real = in_dir.resolve(), out_dir, out_dir.resolve()
+        self.stop = threading.Event()
+        self.versions: dict[str, str] = {}
+        if task in ("translate", "all"):
+            self.versions["translate"] = Translator(runtime, glossary).prompt_version
+        if task in ("brief", "all"):
+            self.versions["brief"] = Briefer(runtime, glossary).prompt_version  # refuses a non-chat model
+        self.callback, self.total = progress, total
+        self.lock = threading.Lock()
+        self.done, self.tokens, self.started = 0, 0, time.perf_counter()
+
+    # progress is reported from workers (start, tokens) and the main thread (done): one lock.
+    def notify(self, name: str, *, tokens: int = 0, done: bool = False) -> None:
+        with self.lock:
+            self.tokens += tokens
+            self.done += done
+            if self.callback:
+                rate = self.tokens / max(time.perf_counter() - self.started, 1e-9)
+                self.callback(self.done, self.total, name, rate)
+
+    def refusal(self, path: Path) -> str | None:
+        """Why an input is not read at all, or None."""
+        real = path.resolve()
+        if path.is_symlink() and not real.exists():
+            return "broken symlink"
+        if not _inside(real, self.in_real):
+            return f"leads to {real}, outside IN_DIR: symlink not followed"
+        if _inside(real, self.out_real):
+            return "inside OUT_DIR: not read"
+        if not real.is_file():
+            return "not a regular file"
+        return None
+
+    def up_to_date(self, entry: dict[str, Any] | None, sha: str) -> bool:
+        return bool(
+            entry
+            and entry.get("status") == "ok"
+            and entry.get("sha256") == sha
+            and entry.get("task") == self.task
+            and entry.get("model") == self.runtime.model_id
+            and entry.get("prompt_versions") == self.versions
+            and entry.get("outputs")
+            and all((self.out_dir / p).is_file() for p in entry["outputs"].values())
+        )
+
+    def process(self, job: _Job) -> tuple[FileRow, dict[str, Any] | None]:
+        """Do one input; returns its row and the manifest entry to append (None: up to date)."""
+        if self.stop.is_set():
+            raise _Cancelled
+        self.notify(job.rel)
+        started = time.perf_counter()
+        entry: dict[str, Any] = {
+            "path": job.rel, "name": job.name, "source": str(job.path.absolute()), "sha256": None,
+            "task": self.task, "model": self.runtime.model_id, "runtime": self.runtime.name,
+            "prompt_versions": self.versions,
+        }
+        metered = _Metered(self.runtime, self.stop, lambda n: self.notify(job.rel, tokens=n))
+        try:
+            reason = self.refusal(job.path)
+            if reason:
+                return self._finish(entry, started, metered, status="skipped", reason=reason)
+            data = job.path.read_bytes()
+            entry["sha256"] = _sha256(data)
+            prev = self.previous.get(job.rel)
+            if not self.force and self.up_to_date(prev, entry["sha256"]):
+                row = FileRow(job.rel, "skipped", prev.get("title"), prev.get("decisions"),
+                              reason=f"up to date (done {prev.get('finished_at', '')})")
+                return row, None
+            try:
+                doc = parse_document(data, job.path.name, path=job.path)
+            except InputError as exc:
+                return self._finish(entry, started, metered, status="skipped", reason=str(exc))
+            entry["title"] = doc.title
+            if doc.language != "fr":
+                return self._finish(entry, started, metered, status="skipped",
+                                    reason=f"not French (detected: {doc.language})")
+            outputs, details = self._work(doc, job, metered)
+            entry.update(details)
+            return self._finish(entry, started, metered, status="ok", outputs=outputs)
+        except Exception as exc:  # one input's failure never stops the run
+            message = str(exc) if isinstance(exc, SummarizerError) else f"{type(exc).__name__}: {exc}"
+            return self._finish(entry, started, metered, status="failed", error=message)
+
+    def _work(self, doc: Any, job: _Job, rt: _Metered) -> tuple[dict[str, str], dict[str, Any]]:
+        """Run the task; write outputs (atomically, never over the input); return them and details."""
+        files: dict[str, str] = {}
+        details: dict[str, Any] = {}
+        timings: dict[str, float] = {}
+        translation = brief = None
+        if self.task in ("translate", "all"):
+            translation = Translator(rt, self.glossary).translate_document(doc)
+            lost = [f"{s.block + 1}.{s.line + 1}: {'; '.join(s.issues)}"
+                    for s in translation.segments if s.source.strip() and not s.target.strip()]
+            if lost:
+                raise SummarizerError(f"no translation for segment(s) {', '.join(lost[:3])}")
+            details["flagged_segments"] = sum(1 for s in translation.segments if s.issues)
+            timings["translation"] = round(translation.seconds, 3)
+            files[f"{job.name}.en.txt"] = translation.text()
+        if self.task in ("brief", "all"):
+            brief = Briefer(rt, self.glossary).brief(doc)
+            if translation is not None:
+                brief = brief.model_copy(update={"translation": translation.text(),
+                                                 "timings": {**brief.timings, **timings}})
+            timings.update(brief.timings)
+            details["title"] = brief.source.title_en or brief.source.title_fr
+            details["decisions"] = len(brief.decisions)
+            files[f"{job.name}.brief.json"] = brief_json(brief)
+            files[f"{job.name}.brief.md"] = brief_markdown(brief)
+        if self.stop.is_set():
+            raise _Cancelled  # after Ctrl-C nothing more is written
+        for rel, text in files.items():
+            write_atomic(self.out_dir / rel, text, protect=(job.path,))
+        keys = {".en.txt": "translation", ".brief.json": "brief_json", ".brief.md": "brief_md"}
+        outputs = {next(k for s, k in keys.items() if rel.endswith(s)): rel for rel in files}
+        details["timings"] = timings
+        return outputs, details
+
+    def _finish(self, entry: dict[str, Any], started: float, rt: _Metered, *, status: str,
+                outputs: dict[str, str] | None = None, reason: str | None = None,
+                error: str | None = None) -> tuple[FileRow, dict[str, Any]]:
+        seconds = round(time.perf_counter() - started, 3)
+        entry.update(status=status, outputs=outputs or {}, seconds=seconds,
+                     tokens={"prompt": rt.prompt_tokens, "completion": rt.completion_tokens}, finished_at=_now())
+        if reason:
+            entry["reason"] = reason
+        if error:
+            entry["error"] = error
+        row = FileRow(entry["path"], status, entry.get("title"), entry.get("decisions"), seconds,
+                      rt.completion_tokens, reason or error)
+        return row, entry
+
+
+def run_batch(
+    runtime: Runtime,
+    glossary: Glossary,
+    in_dir: Path,
+    out_dir: Path,
+    *,
+    task: Task = "brief",
+    files: Sequence[Path] | None = None,
+    force: bool = False,
+    progress: BatchProgress | None = None,
+) -> BatchReport:
+    """Process `files` (default: `discover(in_dir, out_dir)`) into `out_dir`, up to
+    `runtime.parallel` documents at once, appending one manifest line per input processed.
+
+    Ctrl-C (KeyboardInterrupt) cancels what has not started, lets nothing more be written and
+    re-raises; every line already in the manifest stays valid.
+    """
+    if task not in TASKS:
+        raise InputError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    if not in_dir.is_dir():
+        raise InputError(f"{in_dir} is not a folder")
+    if out_dir.resolve() == in_dir.resolve():
+        raise InputError("OUT_DIR must differ from IN_DIR: outputs are never written among the inputs")
+    files = discover(in_dir, out_dir) if files is None else files
+    rels = [os.path.relpath(os.path.abspath(p), os.path.abspath(in_dir)).replace(os.sep, "/") for p in files]
+    outside = [r for r in rels if r.startswith("../")]
+    if outside:
+        raise InputError(f"{outside[0]} is not inside {in_dir}")
+    names = output_names(rels)
+    jobs = [_Job(Path(in_dir, r), r, names[r]) for r in dict.fromkeys(rels)]
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = _Manifest(out_dir / MANIFEST)
+    try:
+        _sweep_temp_files(out_dir)
+        state = _Run(runtime, glossary, in_dir, out_dir, task, force, read_manifest(out_dir), progress, len(jobs))
+        rows = _execute(state, jobs, manifest)
+    finally:
+        manifest.close()
+    order = {r: i for i, r in enumerate(j.rel for j in jobs)}
+    rows.sort(key=lambda row: order[row.path])
+    return BatchReport(rows=rows, seconds=time.perf_counter() - state.started)
+
+
+def _execute(state: _Run, jobs: list[_Job], manifest: _Manifest) -> list[FileRow]:
+    """Run the jobs on a thread pool; manifest lines are appended here, in the main thread only."""
+    rows: list[FileRow] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, min(state.runtime.parallel, len(jobs))),
+                              thread_name_prefix="batch")
+    pending: set[Future] = {pool.submit(state.process, job) for job in jobs}
+    try:
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                row, entry = future.result()
+                if entry is not None:
+                    manifest.append(entry)
+                rows.append(row)
+                state.notify(row.path, done=True)
+    except BaseException:
+        state.stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return rows

@@ -1,0 +1,156 @@
+"""Brief task: schema, grounding rules, repair and failure paths, on recorded model outputs."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from summarizer.brief import Briefer, brief_json, brief_markdown, numbered_article
+from summarizer.documents import read_document
+from summarizer.errors import GenerationError
+from summarizer.glossary import default_glossary
+from summarizer.grounding import english_date, ground_decisions, unsupported_numbers
+from summarizer.runtimes.base import Completion
+from summarizer.schema import SCHEMA_FILE, Brief, ModelDecision, brief_json_schema, brief_json_schema_text
+from summarizer.segment import number_sentences
+
+from .fakes import ScriptedRuntime
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "otan-irak-2021.fr.txt"
+SUMMARY = ("NATO decided on Thursday to expand its training mission in Iraq from 500 to 4,000 troops. "
+           "It put off its decision on leaving Afghanistan. Jens Stoltenberg presented the NATO 2030 plan.")
+
+
+def decision(**kw) -> dict:
+    d = {"evidence_sentence_numbers": [2], "who_decided_in_english": "NATO",
+         "what_was_decided_in_english": "NATO will gradually send 3,500 troops to Iraq.", "status": "adopted",
+         "when": "jeudi", "where": None, "figures": ["3.500"]}
+    d.update(kw)
+    return d
+
+
+def decisions_json(*ds, title="NATO strengthens its Iraq mission") -> str:
+    return json.dumps({"title_in_english": title, "decisions": list(ds)})
+
+
+def runtime_with(decision_outputs: list[str], summary: str = SUMMARY) -> ScriptedRuntime:
+    outputs = iter(decision_outputs)
+    return ScriptedRuntime(lambda req: next(outputs) if req.json_schema else summary)
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return read_document(SEED)
+
+
+def test_committed_schema_matches_the_models():
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == brief_json_schema()
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == brief_json_schema_text()
+
+
+def test_brief_is_valid_against_the_published_schema(doc):
+    rt = runtime_with([decisions_json(decision())])
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    data = json.loads(brief_json(brief))
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    [d] = brief.decisions
+    assert d.id == "D1" and d.date == "Thursday" and d.figures == ["3,500"]
+    sentences = number_sentences(doc.text)
+    assert d.evidence[0].text == sentences[2].text and "3.500" in d.evidence[0].text
+    assert brief.source.sha256 == doc.sha256 and brief.source.title_fr == doc.title
+    assert brief.summary == SUMMARY and brief.grounding.summary_unsupported_numbers == []
+    # both requests start with the same numbered article: one prompt prefix for llama.cpp to reuse
+    first, second = (r.messages[-1]["content"] for r in rt.requests)
+    article = numbered_article(sentences)
+    assert first.find(article) == second.find(article) > 0
+
+
+def test_evidence_out_of_range_is_dropped_and_reported(doc):
+    n = len(number_sentences(doc.text))
+    rt = runtime_with([decisions_json(decision(evidence_sentence_numbers=[n + 5]))])
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert brief.decisions == []
+    assert "no valid evidence" in brief.grounding.dropped[0]
+
+
+def test_invented_figure_is_removed_and_flagged(doc):
+    rt = runtime_with([decisions_json(decision(figures=["3.500", "12,000"]))])
+    [d] = Briefer(rt, default_glossary()).brief(doc).decisions
+    assert d.figures == ["3,500"]
+    assert any("12,000" in f for f in d.flags)
+
+
+def test_duplicates_are_merged(doc):
+    same_evidence = decision(what_was_decided_in_english="NATO expands its Iraq training mission.",
+                             evidence_sentence_numbers=[2, 3])
+    rt = runtime_with([decisions_json(decision(), same_evidence)])
+    [d] = Briefer(rt, default_glossary()).brief(doc).decisions
+    assert [e.sentence for e in d.evidence] == [2, 3]
+
+
+def test_invalid_output_gets_one_repair(doc):
+    rt = runtime_with(["{not json", decisions_json(decision())])
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert len(brief.decisions) == 1
+    repair = rt.requests[-1].messages
+    assert repair[-2] == {"role": "assistant", "content": "{not json"}
+    assert "not valid" in repair[-1]["content"]
+
+
+def test_invalid_twice_is_an_error(doc):
+    bad = json.dumps({"title_in_english": "x", "decisions": [{"status": "maybe"}]})
+    rt = runtime_with([bad, "[]"])
+    with pytest.raises(GenerationError, match="invalid twice"):
+        Briefer(rt, default_glossary()).brief(doc)
+
+
+def test_truncated_output_is_repaired(doc):
+    outputs = iter([Completion(text='{"title_in_english": "NATO', finish_reason="length"), decisions_json(decision())])
+    rt = ScriptedRuntime(lambda req: next(outputs) if req.json_schema else SUMMARY)
+    assert len(Briefer(rt, default_glossary()).brief(doc).decisions) == 1
+
+
+def test_summary_numbers_not_in_source_are_reported(doc):
+    rt = runtime_with([decisions_json()], summary="NATO will send 7,000 troops. " + SUMMARY)
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert brief.grounding.summary_unsupported_numbers == ["7,000"]
+
+
+def test_summary_is_capped_at_five_sentences(doc):
+    rt = runtime_with([decisions_json()], summary=" ".join(f"Sentence number {w}." for w in "abcdefg"))
+    assert len(Briefer(rt, default_glossary()).brief(doc).summary.split(".")) - 1 == 5
+
+
+def test_markdown_rendering(doc):
+    rt = runtime_with([decisions_json(decision())])
+    md = brief_markdown(Briefer(rt, default_glossary()).brief(doc))
+    assert md.startswith("# NATO strengthens its Iraq mission")
+    assert "| D1 | adopted | NATO |" in md and "> [2] L'Otan a décidé jeudi" in md
+
+
+def test_grounding_rules_directly():
+    sentences = number_sentences("L'Otan a décidé d'envoyer 4.000 militaires.\nLe plan coûtera 2,5 milliards.")
+    d = ModelDecision(**decision(evidence_sentence_numbers=[1, 1, 0], figures=["4 000", "N/A", "2.5 billion"],
+                                 what_was_decided_in_english="The Otan sends 4,000 troops.", when="null"))
+    [g], report = ground_decisions([d], sentences, default_glossary())
+    assert [e.sentence for e in g.evidence] == [0, 1]
+    assert g.figures == ["4,000", "2.5 billion"]
+    assert g.decision == "The NATO sends 4,000 troops." and g.date is None
+    assert report.dropped == [] and report.flagged == 0
+    assert english_date("mercredi") == "Wednesday" and english_date("1er mai") == "May 1"
+    assert unsupported_numbers("It costs 2.5 billion, not 3 billion.", "Le plan coûtera 2,5 milliards.") == ["3 billion"]
+
+
+def test_brief_needs_a_chat_model():
+    class Seq2Seq(ScriptedRuntime):
+        kind = "seq2seq"
+
+    with pytest.raises(GenerationError, match="chat model"):
+        Briefer(Seq2Seq(lambda r: ""), default_glossary())
+
+
+def test_brief_model_round_trips():
+    data = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert data["properties"]["schema_version"]["const"] == "1.0"
+    assert set(Brief.model_fields) >= {"source", "summary", "decisions", "model", "timings"}

@@ -1,0 +1,137 @@
+"""The translate task with a scripted runtime: structure, checks, retries, glossary, numbers."""
+
+from pathlib import Path
+
+from summarizer.documents import read_document
+from summarizer.glossary import Glossary, default_glossary, load_glossary
+from summarizer.runtimes.base import Completion
+from summarizer.translate import Translator, check, clean_output, english_number_forms, split_piece
+
+from .fakes import ScriptedRuntime, last_user
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "otan-irak-2021.fr.txt"
+
+
+def segment_text(req) -> str:
+    return last_user(req).split("Translate into English:\n", 1)[1]
+
+
+def echo(req) -> str:
+    """'Translation' that keeps the text (numbers survive) — enough to test the plumbing."""
+    return "EN: " + segment_text(req)
+
+
+def test_document_structure_is_kept():
+    doc = read_document(SEED)
+    rt = ScriptedRuntime(echo)
+    result = Translator(rt, default_glossary()).translate_document(doc)
+    source_blocks = doc.text.split("\n\n")
+    target_blocks = result.text().rstrip("\n").split("\n\n")
+    assert len(target_blocks) == len(source_blocks)
+    for s, t in zip(source_blocks, target_blocks):
+        assert len(s.split("\n")) == len(t.split("\n"))
+    assert all(not s.issues for s in result.segments)
+
+
+def test_figures_reach_the_model_in_english_form():
+    assert english_number_forms("l'envoi de 3.500 militaires, 2,5 % et 130.000") == (
+        "l'envoi de 3,500 militaires, 2.5% et 130,000"
+    )
+    # ordinals and years are left alone
+    assert english_number_forms("le 1er mai 2020") == "le 1er mai 2020"
+
+
+def test_glossary_hints_and_enforcement():
+    seen = []
+
+    def reply(req):
+        seen.append(last_user(req))
+        return "The Otan decided on Thursday."
+
+    rt = ScriptedRuntime(reply)
+    [seg] = Translator(rt, default_glossary()).translate_texts(["L'Otan a décidé jeudi."])
+    assert "Otan = NATO" in seen[0]
+    assert seg.target == "The NATO decided on Thursday."
+
+
+def test_failed_segment_is_retried_and_better_candidate_kept():
+    calls = {"n": 0}
+
+    def reply(req):
+        calls["n"] += 1
+        return "" if req.temperature == 0 else "NATO sends 3,500 troops."
+
+    rt = ScriptedRuntime(reply)
+    [seg] = Translator(rt, Glossary()).translate_texts(["L'Otan envoie 3.500 militaires."])
+    assert calls["n"] == 2
+    assert seg.target == "NATO sends 3,500 troops."
+    assert seg.issues == [] and seg.attempts == 2
+
+
+def test_remaining_issue_is_recorded_not_hidden():
+    rt = ScriptedRuntime(lambda req: "NATO sends troops to Iraq now.")
+    [seg] = Translator(rt, Glossary()).translate_texts(["L'Otan envoie 3.500 militaires en Irak."])
+    assert seg.issues == ["numbers: 3.500"]
+    assert seg.attempts == 2
+
+
+def test_checks():
+    ok = Completion(text="", finish_reason="stop")
+    assert check("Bonjour tout le monde.", "", ok) == ["empty"]
+    assert "truncated" in check("Bonjour.", "Hello", Completion(text="", finish_reason="length"))
+    src = "Le gouvernement a annoncé un plan de relance pour les entreprises."
+    assert "repeated" in check(src, "the plan the plan the plan the plan the plan the plan the plan", ok)
+    assert "length" in check(src * 3, "Plan.", ok)
+    assert check(src, "The government announced a recovery plan for companies.", ok) == []
+    assert check("Il y a 4.000 soldats.", "There are 4,000 soldiers.", ok) == []
+
+
+def test_clean_output():
+    assert clean_output("Bonjour.", "Translation: \"Hello.\"") == "Hello."
+    assert clean_output('"Bonjour", dit-il.', '"Hello," he said.') == '"Hello," he said.'
+    assert clean_output("Un. Deux.", "One.\nTwo.") == "One. Two."
+
+
+def test_lines_mode_keeps_line_count_and_empty_lines():
+    rt = ScriptedRuntime(echo)
+    result = Translator(rt, Glossary()).translate_lines(["Un chat.", "", "Deux chiens."])
+    assert [s.target for s in result.segments] == ["EN: Un chat.", "", "EN: Deux chiens."]
+
+
+def test_long_lines_are_split_at_sentences_and_joined_back():
+    sentence = "Le conseil municipal a voté une nouvelle taxe sur les résidences secondaires. "
+    long_line = (sentence * 20).strip()
+    pieces = split_piece(long_line, limit=300)
+    assert len(pieces) > 1 and all(len(p) <= 300 for p in pieces)
+    assert " ".join(pieces) == long_line
+
+
+def test_seq2seq_runtime_is_used_directly(tmp_path):
+    class Seq2Seq(ScriptedRuntime):
+        kind = "seq2seq"
+
+        def translate(self, texts, max_tokens=512, on_result=None):
+            return [Completion(text=t.upper(), finish_reason="stop") for t in texts]
+
+    rt = Seq2Seq(lambda r: "")
+    result = Translator(rt, Glossary()).translate_lines(["un deux"])
+    assert result.segments[0].target == "UN DEUX"
+    assert result.prompt_version == "seq2seq"
+
+
+def test_glossary_files(tmp_path):
+    tsv = tmp_path / "g.tsv"
+    tsv.write_text("# comment\nCnil\tCNIL (French data-protection authority)\n", encoding="utf-8")
+    g = default_glossary(tsv)
+    assert g.terms["Cnil"].startswith("CNIL") and g.terms["Otan"] == "NATO"
+    assert g.matches("La Cnil et l'Otan") == {"Otan": "NATO", "Cnil": g.terms["Cnil"]}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("no tab here\n", encoding="utf-8")
+    import pytest
+
+    from summarizer.errors import InputError
+
+    with pytest.raises(InputError, match="line 1"):
+        load_glossary(bad)
+    # words are matched whole: "UE" does not fire inside "QUE"
+    assert Glossary({"UE": "EU"}).matches("QUE FAIRE") == {}
