@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -65,6 +65,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _check_dirs(in_dir: Path, out_dir: Path) -> None:
+    if not in_dir.is_dir():
+        raise InputError(f"{in_dir} is not a folder")
+    if out_dir.resolve() == in_dir.resolve():
+        raise InputError("OUT_DIR must differ from IN_DIR: outputs are never written among the inputs")
+
+
 def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bool = False) -> list[Path]:
     """Candidate inputs under `in_dir`, sorted: files matching `glob` (default: DEFAULT_GLOBS).
 
@@ -74,8 +81,7 @@ def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bo
     and `run_batch` records one that leads outside `in_dir` as skipped instead of reading it.
     """
     in_dir = Path(in_dir)
-    if not in_dir.is_dir():
-        raise InputError(f"{in_dir} is not a folder")
+    _check_dirs(in_dir, Path(out_dir))
     out_real = Path(out_dir).resolve()
     patterns = [p.lower() for p in ((glob,) if glob else DEFAULT_GLOBS)]
     found: list[Path] = []
@@ -84,8 +90,6 @@ def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bo
         dirs[:] = [] if not recursive else sorted(
             d for d in dirs if not d.startswith(".") and (here / d).resolve() != out_real
         )
-        if here.resolve() == out_real:
-            continue
         for name in names:
             path = here / name
             if name.startswith(".") or is_output_name(name):
@@ -241,7 +245,7 @@ def output_names(rels: Iterable[str]) -> dict[str, str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sha256(data: bytes) -> str:
@@ -340,7 +344,7 @@ class _Run:
             outputs, details = self._work(doc, job, metered)
             entry.update(details)
             return self._finish(entry, started, metered, status="ok", outputs=outputs)
-        except Exception as exc:  # one input's failure never stops the run
+        except Exception as exc:  # noqa: BLE001 -- one input's failure never stops the run
             message = str(exc) if isinstance(exc, SummarizerError) else f"{type(exc).__name__}: {exc}"
             return self._finish(entry, started, metered, status="failed", error=message)
 
@@ -413,10 +417,7 @@ def run_batch(
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    if not in_dir.is_dir():
-        raise InputError(f"{in_dir} is not a folder")
-    if out_dir.resolve() == in_dir.resolve():
-        raise InputError("OUT_DIR must differ from IN_DIR: outputs are never written among the inputs")
+    _check_dirs(in_dir, out_dir)
     files = discover(in_dir, out_dir) if files is None else files
     rels = [os.path.relpath(os.path.abspath(p), os.path.abspath(in_dir)).replace(os.sep, "/") for p in files]
     outside = [r for r in rels if r.startswith("../")]

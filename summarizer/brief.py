@@ -18,7 +18,7 @@ from .errors import GenerationError
 from .glossary import Glossary
 from .grounding import ground_decisions, unsupported_numbers
 from .prompts import load_prompt
-from .runtimes.base import ChatRequest, Runtime
+from .runtimes.base import ChatRequest, Completion, Runtime
 from .schema import MAX_DECISIONS, Brief, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, number_sentences, split_sentences
 from .translate import Translator, english_number_forms
@@ -39,6 +39,13 @@ class Briefer:
         self.runtime = runtime
         self.glossary = glossary
         self.prompt = load_prompt("brief")
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
+
+    def _chat(self, req: ChatRequest) -> Completion:
+        out = self.runtime.chat([req])[0]
+        self.usage["prompt_tokens"] += out.prompt_tokens
+        self.usage["completion_tokens"] += out.completion_tokens
+        return out
 
     @property
     def prompt_version(self) -> str:
@@ -53,7 +60,7 @@ class Briefer:
     def summarize(self, article: str, title: str | None, source: str) -> tuple[str, list[str]]:
         """English summary (at most five sentences) and the numbers in it that the source lacks."""
         req = ChatRequest(messages=self._messages(article, title, self.prompt["summary"]), max_tokens=320)
-        out = self.runtime.chat([req])[0]
+        out = self._chat(req)
         if out.finish_reason == "error" or not out.text.strip():
             raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
         text = self.glossary.enforce(" ".join(out.text.split()))
@@ -61,14 +68,20 @@ class Briefer:
         text = " ".join(sentences[:MAX_SUMMARY_SENTENCES])
         return text, unsupported_numbers(text, source)
 
-    def extract(self, article: str, title: str | None) -> ModelDecisions:
+    def candidates(self, sentences: list[Sentence]) -> list[int]:
+        """Sentences with a decision cue (`decision_cues` in the prompt file)."""
+        cues = self.prompt.get("decision_cues", [])
+        return [s.index for s in sentences if any(c in s.text.lower() for c in cues)]
+
+    def extract(self, article: str, title: str | None, candidates: list[int] = ()) -> ModelDecisions:
         """Schema-constrained decisions; one repair attempt on invalid output."""
-        task = self.prompt["decisions"].format(max_decisions=MAX_DECISIONS)
+        hint = self.prompt["candidates"].format(numbers=", ".join(map(str, candidates))) if candidates else ""
+        task = self.prompt["decisions"].format(max_decisions=MAX_DECISIONS, candidates=hint)
         messages = self._messages(article, title, task)
         schema = ModelDecisions.model_json_schema()
         error = ""
         for _attempt in range(2):
-            out = self.runtime.chat([ChatRequest(messages=messages, max_tokens=1200, json_schema=schema)])[0]
+            out = self._chat(ChatRequest(messages=messages, max_tokens=1200, json_schema=schema))
             if out.finish_reason == "error":
                 error = out.error or "runtime error"
             elif out.finish_reason == "length":
@@ -88,6 +101,7 @@ class Briefer:
               progress: Progress | None = None) -> Brief:
         """Summary + grounded decisions (+ translation when a translator is given)."""
         started = time.perf_counter()
+        before = dict(self.usage)
         timings: dict[str, float] = {}
         total = 3 if translator else 2
         sentences = number_sentences(doc.text)
@@ -100,7 +114,7 @@ class Briefer:
             progress(1, total)
 
         t = time.perf_counter()
-        proposed = self.extract(article, doc.title)
+        proposed = self.extract(article, doc.title, self.candidates(sentences))
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary)
         grounding.summary_unsupported_numbers = unsupported
         timings["decisions"] = time.perf_counter() - t
@@ -110,11 +124,16 @@ class Briefer:
         translation = None
         if translator:
             t = time.perf_counter()
-            translation = translator.translate_document(doc).text()
+            translated = translator.translate_document(doc)
+            translation = translated.text()
             timings["translation"] = time.perf_counter() - t
             if progress:
                 progress(3, total)
         timings["total"] = time.perf_counter() - started
+        usage = {k: v - before[k] for k, v in self.usage.items()}
+        if translator:
+            usage["prompt_tokens"] += translated.prompt_tokens
+            usage["completion_tokens"] += translated.completion_tokens
         return Brief(
             source=Source(
                 file=doc.name,
@@ -129,6 +148,7 @@ class Briefer:
             grounding=grounding,
             model=ModelInfo(id=self.runtime.model_id, runtime=self.runtime.name, prompt_version=self.prompt_version),
             timings={k: round(v, 3) for k, v in timings.items()},
+            usage=usage,
             translation=translation,
         )
 

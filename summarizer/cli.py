@@ -371,5 +371,5 @@ def batch(
     err.print(table)
     c = report.counts
     err.print(f"{c['ok']} ok, {c['skipped']} skipped, {c['failed']} failed in {report.seconds:.1f} s, "
-              f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}", highlight=False)
+              f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}", highlight=False, markup=False)
     raise typer.Exit(report.exit_code)

@@ -125,7 +125,8 @@ def _decisions_table(brief: dict[str, Any]) -> str:
         cells = [escape(d["id"]), escape(d["status"]), escape(d["actor"]), escape(d["decision"]) + flags,
                  escape(d.get("date") or ""), escape(d.get("location") or ""), escape(", ".join(d["figures"])), links]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("id", "status", "actor", "decision", "date", "where", "figures", "evidence"))
+    columns = ("id", "status", "actor", "decision", "date", "where", "figures", "evidence")
+    head = "".join(f"<th>{h}</th>" for h in columns)
     return f'<table class="decisions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -142,9 +143,10 @@ def _detail(out_dir: Path, entry: dict[str, Any]) -> str:
     french = _marked_french(source, evidence) if source is not None else None
     title = entry.get("title") or entry["path"]
     back = "../" * entry["name"].count("/") + INDEX
+    versions = ", ".join(f"{k} {v}" for k, v in entry.get("prompt_versions", {}).items())
+    about = f'{entry["path"]} · {entry.get("model", "")} · {versions}'
     parts = [f'<p><a href="{quote(back)}">← all articles</a></p>', f"<h1>{escape(title)}</h1>",
-             f'<p class="note">{escape(entry["path"])} · {escape(entry.get("model", ""))} · '
-             f'{escape(", ".join(f"{k} {v}" for k, v in entry.get("prompt_versions", {}).items()))}</p>']
+             f'<p class="note">{escape(about)}</p>']
     if brief:
         src = brief["source"]
         if src.get("title_fr"):

@@ -75,6 +75,7 @@ class Brief(_Strict):
     grounding: Grounding
     model: ModelInfo
     timings: dict[str, float] = Field(description="Seconds per stage.")
+    usage: dict[str, int] = Field(default_factory=dict, description="Prompt and generated token counts.")
     translation: str | None = Field(None, description="English translation, with --with-translation.")
 
 

@@ -8,6 +8,7 @@ with the fake runtime in place of the model: the kill tests drive it in a subpro
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -246,6 +247,17 @@ def test_truncated_manifest_line_is_tolerated(tmp_path: Path, glossary) -> None:
     assert read_manifest(out)["b.txt"]["status"] == "ok"
 
 
+def test_second_batch_on_the_same_out_dir_is_refused(tmp_path: Path, glossary) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french())
+    out.mkdir()
+    with (out / MANIFEST).open("ab") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # what a running batch holds
+        with pytest.raises(InputError, match="another `summarize batch` is writing"):
+            batch(FakeRuntime(), glossary, inp, out)
+    assert batch(FakeRuntime(), glossary, inp, out).counts["ok"] == 1
+
+
 def test_bad_inputs_never_stop_the_run(tmp_path: Path, glossary) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "00 empty.txt", b"")
@@ -320,7 +332,9 @@ def test_out_dir_inside_in_dir_never_read_and_same_dir_refused(tmp_path: Path, g
     report = batch(FakeRuntime(), glossary, inp, out, files=[out / "a.brief.md"])
     assert report.rows[0].status == "skipped" and report.rows[0].reason == "inside OUT_DIR: not read"
     with pytest.raises(InputError, match="OUT_DIR must differ from IN_DIR"):
-        batch(FakeRuntime(), glossary, inp, inp)
+        discover(inp, inp / "." / "sub" / "..")
+    with pytest.raises(InputError, match="OUT_DIR must differ from IN_DIR"):
+        run_batch(FakeRuntime(), glossary, inp, inp, files=[inp / "a.txt"])
 
 
 def test_outputs_never_overwrite_inputs(tmp_path: Path, glossary) -> None:
@@ -371,14 +385,15 @@ def test_cli_exit_code_and_summary(tmp_path: Path) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "a.txt", french(0))
     write(inp, "b.txt", french(1, f" {CRASH}."))
-    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert "1 ok, 0 skipped, 1 failed" in proc.stderr and "index.html" in proc.stderr
     assert (out / "index.html").is_file()
     (inp / "b.txt").unlink()
-    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "0 ok, 1 skipped, 0 failed" in proc.stderr
-    proc = subprocess.run(cli_command(str(tmp_path / "empty"), "-o", str(out)), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cli_command(str(tmp_path / "empty"), "-o", str(out)),
+                          check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "not a folder" in proc.stderr
 
 
@@ -473,7 +488,7 @@ def render(url: str, profile: Path) -> _Dom:
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
          "--dump-dom", url],
-        capture_output=True, text=True, timeout=120,
+        check=False, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0 and "<html" in proc.stdout, proc.stderr[-2000:]
     dom = _Dom()
@@ -538,7 +553,7 @@ def test_batch_with_the_real_default_model(tmp_path: Path) -> None:
     for name in ("10064.txt", "28776.txt"):
         shutil.copy(ARTICLES / name, inp / name)
     proc = subprocess.run([sys.executable, "-m", "summarizer", "batch", str(inp), "-o", str(out), "--task", "brief"],
-                          capture_output=True, text=True, timeout=1800)
+                          check=False, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-3000:]
     latest = read_manifest(out)
     assert sorted(latest) == ["10064.txt", "28776.txt"]
@@ -551,7 +566,7 @@ def test_batch_with_the_real_default_model(tmp_path: Path) -> None:
 
 
 if __name__ == "__main__":  # the CLI, with the fake runtime instead of a model (see the module docstring)
-    import summarizer.cli as cli
+    from summarizer import cli
 
     def fake_load(model: str | None, threads: int | None, parallel: int, task: str):
         delay = float(os.environ.get("FAKE_RUNTIME_DELAY", "0"))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+pytest.importorskip("transformers")
 
+from summarizer.errors import ModelError  # noqa: E402
 from summarizer.runtimes.base import ChatRequest  # noqa: E402
 from summarizer.runtimes.transformers_rt import TransformersRuntime  # noqa: E402
 
@@ -166,13 +169,13 @@ def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def marian(tiny_marian: Path) -> TransformersRuntime:
+def marian(tiny_marian: Path) -> Iterator[TransformersRuntime]:
     with TransformersRuntime(tiny_marian, model_id="tiny-marian", batch_size=2) as runtime:
         yield runtime
 
 
 @pytest.fixture(scope="module")
-def chat_model(tiny_chat: Path) -> TransformersRuntime:
+def chat_model(tiny_chat: Path) -> Iterator[TransformersRuntime]:
     with TransformersRuntime(tiny_chat, model_id="tiny-chat", batch_size=2) as runtime:
         yield runtime
 
@@ -218,8 +221,6 @@ def test_seq2seq_reports_progress_and_overlong_texts(marian: TransformersRuntime
 
 
 def test_nllb_forces_target_language(tiny_nllb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from summarizer.errors import ModelError
-
     params = {"src_lang": "fra_Latn", "tgt_lang": "eng_Latn"}
     with TransformersRuntime(tiny_nllb, model_id="tiny-nllb", params=params) as nllb:
         outputs: list[torch.Tensor] = []
@@ -257,7 +258,8 @@ def test_chat_batches_in_request_order(chat_model: TransformersRuntime) -> None:
 
 def test_chat_sampling_is_seeded(chat_model: TransformersRuntime) -> None:
     def sample(seed: int) -> str:
-        return chat_model.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=20, temperature=1.0, seed=seed)])[0].text
+        request = ChatRequest(messages=_messages(FRENCH[0]), max_tokens=20, temperature=1.0, seed=seed)
+        return chat_model.chat([request])[0].text
 
     assert sample(1) == sample(1)
     assert len({sample(seed) for seed in range(4)}) > 1
@@ -274,6 +276,7 @@ def test_chat_truncates_at_stop_string(chat_model: TransformersRuntime) -> None:
 
 
 def test_chat_json_schema_constrains_random_model(chat_model: TransformersRuntime) -> None:
+    pytest.importorskip("xgrammar")
     free = chat_model.chat([ChatRequest(messages=_messages(FRENCH[0]), max_tokens=30)])[0]
     with pytest.raises(ValueError):
         json.loads(free.text)
@@ -282,6 +285,14 @@ def test_chat_json_schema_constrains_random_model(chat_model: TransformersRuntim
         assert result.finish_reason == "stop", result.text
         value = json.loads(result.text)
         assert set(value) == {"a"} and isinstance(value["a"], int) and 0 <= value["a"] <= 999
+
+
+def test_json_schema_without_xgrammar_is_a_model_error(
+    chat_model: TransformersRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "xgrammar", None)
+    with pytest.raises(ModelError, match="xgrammar"):
+        chat_model.chat([ChatRequest(messages=_messages("Bonjour"), max_tokens=5, json_schema=SCHEMA)])
 
 
 def test_chat_model_does_not_translate(chat_model: TransformersRuntime) -> None:
@@ -297,8 +308,6 @@ def test_closed_runtime_refuses_work(tiny_marian: Path) -> None:
 
 
 def test_bad_model_folders_are_model_errors(tmp_path: Path) -> None:
-    from summarizer.errors import ModelError
-
     with pytest.raises(ModelError):
         TransformersRuntime(tmp_path / "absent", model_id="absent")
     with pytest.raises(ModelError):
@@ -312,15 +321,14 @@ def test_bad_model_folders_are_model_errors(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def qwen05_gguf() -> Path:
-    """The assembled Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF (to be resolved through summarizer.models later)."""
-    path = Path("/tmp/q05.gguf")
-    if not path.is_file():
-        pytest.skip("Qwen2.5-Coder-0.5B-Instruct GGUF not assembled at /tmp/q05.gguf")
-    return path
+    """The embedded Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF, assembled by the model registry."""
+    from summarizer.models import local_path, resolve
+
+    return local_path(resolve("qwen2.5-coder-0.5b-instruct-q4km"))
 
 
 @pytest.fixture(scope="module")
-def qwen05(qwen05_gguf: Path) -> TransformersRuntime:
+def qwen05(qwen05_gguf: Path) -> Iterator[TransformersRuntime]:
     with TransformersRuntime(qwen05_gguf.parent, model_id="qwen2.5-coder-0.5b", gguf_file=qwen05_gguf.name) as runtime:
         yield runtime
 
@@ -344,6 +352,7 @@ def test_gguf_chat_translates(qwen05: TransformersRuntime) -> None:
 
 @pytest.mark.model
 def test_gguf_json_schema(qwen05: TransformersRuntime) -> None:
+    pytest.importorskip("xgrammar")
     schema = {
         "type": "object",
         "properties": {"language": {"type": "string", "enum": ["French", "English"]}, "words": {"type": "integer"}},

@@ -1,5 +1,5 @@
 """Hugging Face transformers runtime: local safetensors folders (Marian/NLLB/M2M seq2seq, causal chat models)
-and GGUF files, which transformers dequantizes to full-precision torch weights on load."""
+and GGUF files, which transformers dequantizes to plain torch weights on load."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import torch
 from transformers import (
@@ -57,19 +56,21 @@ def _gguf_loading() -> Iterator[None]:
     from transformers import modeling_gguf_pytorch_utils as gguf_utils
 
     readers: dict[str, gguf.GGUFReader] = {}
-    original = gguf.GGUFReader
+    original_reader, original_tqdm = gguf.GGUFReader, gguf_utils.tqdm
 
     def shared_reader(path: str | os.PathLike[str], mode: str = "r") -> gguf.GGUFReader:
         key = f"{os.fspath(path)}:{mode}"
         if key not in readers:
-            readers[key] = original(path, mode)
+            readers[key] = original_reader(path, mode)
         return readers[key]
 
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch.object(gguf, "GGUFReader", shared_reader))
-        if not os.environ.get("SUMMARIZER_VERBOSE"):
-            stack.enter_context(mock.patch.object(gguf_utils, "tqdm", functools.partial(gguf_utils.tqdm, disable=True)))
+    gguf.GGUFReader = shared_reader
+    if not os.environ.get("SUMMARIZER_VERBOSE"):
+        gguf_utils.tqdm = functools.partial(original_tqdm, disable=True)
+    try:
         yield
+    finally:
+        gguf.GGUFReader, gguf_utils.tqdm = original_reader, original_tqdm
 
 
 def _chat_dtype() -> torch.dtype:
@@ -96,7 +97,7 @@ class TransformersRuntime(Runtime):
     translate (`translate`), decoder-only models chat through the tokenizer's chat template (`chat`).
 
     `params` tunes decoding: `num_beams`, `repetition_penalty`, `no_repeat_ngram_size`, and for NLLB/M2M
-    `src_lang` / `tgt_lang` (language tokens as in the vocabulary, e.g. "fra_Latn", "eng_Latn").
+    `src_lang` / `tgt_lang` ("fra_Latn" / "eng_Latn" for NLLB, "fr" / "en" for M2M).
     """
 
     name = "transformers"
@@ -142,7 +143,8 @@ class TransformersRuntime(Runtime):
         config = self._model.config
         self.kind = "seq2seq" if config.is_encoder_decoder else "chat"
         self._vocab_size: int = config.vocab_size
-        self._eos_ids = _token_ids(self._model.generation_config.eos_token_id) | _token_ids(self._tokenizer.eos_token_id)
+        self._eos_ids = _token_ids(self._model.generation_config.eos_token_id)
+        self._eos_ids |= _token_ids(self._tokenizer.eos_token_id)
         if self._tokenizer.pad_token_id is None:
             self._tokenizer.pad_token = self._tokenizer.eos_token
         self._forced_bos_token_id = self._language_setup(params) if self.kind == "seq2seq" else None
@@ -247,9 +249,8 @@ class TransformersRuntime(Runtime):
             return super().chat(requests, on_result)
         self._require_open()
         groups: dict[tuple[int, bool, float, int], list[int]] = {}
-        for index, request in enumerate(requests):
-            sampling = request.temperature > 0
-            key = (request.max_tokens, request.json_schema is None, request.temperature, request.seed if sampling else 0)
+        for index, r in enumerate(requests):
+            key = (r.max_tokens, r.json_schema is None, r.temperature, r.seed if r.temperature > 0 else 0)
             groups.setdefault(key, []).append(index)
         results: dict[int, Completion] = {}
         for indices in groups.values():
@@ -271,7 +272,8 @@ class TransformersRuntime(Runtime):
         first = requests[0]
         started = time.perf_counter()
         prompts = [
-            self._tokenizer.apply_chat_template(r.messages, add_generation_prompt=True, tokenize=False) for r in requests
+            self._tokenizer.apply_chat_template(r.messages, add_generation_prompt=True, tokenize=False)
+            for r in requests
         ]
         # The chat template already writes the special tokens (BOS included where the model uses one).
         inputs = self._tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
@@ -329,7 +331,7 @@ class TransformersRuntime(Runtime):
             import xgrammar
             from xgrammar.contrib.hf import LogitsProcessor
         except ImportError as e:
-            raise ModelError("JSON-constrained decoding with the transformers runtime needs xgrammar: pip install xgrammar") from e
+            raise ModelError("JSON-constrained decoding on the transformers runtime needs: pip install xgrammar") from e
         if self._grammar_compiler is None:
             info = xgrammar.TokenizerInfo.from_huggingface(
                 self._tokenizer, vocab_size=self._vocab_size, stop_token_ids=sorted(self._eos_ids)
@@ -341,7 +343,7 @@ class TransformersRuntime(Runtime):
         return LogitsProcessor(grammars)
 
     def close(self) -> None:
-        """Drop the weights (hundreds of MB to GB of float32) so the next model can load."""
+        """Drop the weights (hundreds of MB to several GB) so the next model can load."""
         self._model = None
         self._tokenizer = None
         self._grammar_compiler = None
