@@ -36,6 +36,8 @@ class TextFormat(str, Enum):
     json = "json"
 
 
+QualityLevel = Enum("QualityLevel", {q: q for q in ("fast", "balanced", "best")}, type=str)
+
 ModelOpt = Annotated[
     Optional[str],
     typer.Option("-m", "--model", help="Model: a manifest id (see `summarize models list`), a Hub repo id, or a local path."),
@@ -122,6 +124,8 @@ def translate(
     lines: Annotated[bool, typer.Option("--lines", help="Each input line is a segment; exactly one output line per input line.")] = False,
     glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV) on top of the default one.")] = None,
     keep_boilerplate: Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")] = False,
+    quality: Annotated[QualityLevel, typer.Option("--quality", help="fast: one pass; balanced: + a retry of segments "
+                                                  "that fail a check; best: 3 candidates each, ~3x slower.")] = QualityLevel.balanced,
     threads: ThreadsOpt = None,
     parallel: ParallelOpt = 2,
 ) -> None:
@@ -139,7 +143,7 @@ def translate(
         doc = _read(source, keep_boilerplate)
     spec, runtime = _load(model, threads, parallel, "translate")
     with runtime, progress_bar("Translating") as update:
-        translator = Translator(runtime, gloss)
+        translator = Translator(runtime, gloss, quality=quality.value)
         result = translator.translate_lines(texts, update) if doc is None else translator.translate_document(doc, update)
     flagged = [s for s in result.segments if s.issues]
     for seg in flagged:

@@ -135,3 +135,20 @@ def test_glossary_files(tmp_path):
         load_glossary(bad)
     # words are matched whole: "UE" does not fire inside "QUE"
     assert Glossary({"UE": "EU"}).matches("QUE FAIRE") == {}
+
+
+def test_best_quality_picks_the_consensus_candidate():
+    replies = {0: "NATO sends 3,500 soldiers to Iraq.", 1: "NATO is sending 3,500 troops to Iraq.",
+               2: "NATO sends 3,500 troops to Iraq.", 3: "unused"}
+    rt = ScriptedRuntime(lambda req: replies[req.seed])
+    [seg] = Translator(rt, Glossary(), quality="best").translate_texts(["L'Otan envoie 3.500 militaires en Irak."])
+    assert len(rt.requests) == 3 and seg.attempts == 3
+    assert seg.target == "NATO sends 3,500 troops to Iraq."
+    assert {r.temperature for r in rt.requests} == {0.0, 0.5}
+
+
+def test_fast_quality_has_no_examples_and_no_retry():
+    rt = ScriptedRuntime(lambda req: "")
+    [seg] = Translator(rt, Glossary(), quality="fast").translate_texts(["Bonjour à tous."])
+    assert len(rt.requests) == 1 and seg.issues == ["empty"]
+    assert [m["role"] for m in rt.requests[0].messages] == ["system", "user"]
