@@ -1,7 +1,8 @@
 """The brief task: an English summary plus the article's key decisions, grounded in the source.
 
 Two requests share one prefix (system prompt + numbered article), so llama.cpp processes the
-article once: a free-text summary, then schema-constrained decisions. Invalid decision JSON gets
+article once: schema-constrained decisions, grounded in code, then a free-text summary asked
+to cover them. Invalid decision JSON gets
 one repair attempt; after that a `GenerationError`, never invalid output.
 """
 
@@ -19,7 +20,8 @@ from .glossary import Glossary
 from .grounding import ground_decisions, unsupported_numbers
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
-from .schema import MAX_DECISIONS, Brief, ModelDecisions, ModelInfo, Source
+from .numbers import join_digit_groups
+from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, number_sentences, split_sentences
 from .translate import Translator, english_number_forms
 
@@ -57,13 +59,18 @@ class Briefer:
         user = p["article"].format(title_line=title_line, article=article) + "\n" + task
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
-    def summarize(self, article: str, title: str | None, source: str) -> tuple[str, list[str]]:
-        """English summary (at most five sentences) and the numbers in it that the source lacks."""
-        req = ChatRequest(messages=self._messages(article, title, self.prompt["summary"]), max_tokens=320)
+    def summarize(self, article: str, title: str | None, source: str,
+                  decisions: list[Decision] = ()) -> tuple[str, list[str]]:
+        """English summary (at most five sentences) and the numbers in it that the source lacks.
+        Given the grounded decisions, it is asked to cover them."""
+        listed = "; ".join(f"{d.actor}: {d.decision} ({d.status})" for d in decisions)
+        hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
+        task = self.prompt["summary"].format(decisions=hint)
+        req = ChatRequest(messages=self._messages(article, title, task), max_tokens=320)
         out = self._chat(req)
         if out.finish_reason == "error" or not out.text.strip():
             raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
-        text = self.glossary.enforce(" ".join(out.text.split()))
+        text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
         sentences = split_sentences(text)
         text = " ".join(sentences[:MAX_SUMMARY_SENTENCES])
         return text, unsupported_numbers(text, source)
@@ -108,16 +115,16 @@ class Briefer:
         article = numbered_article(sentences)
 
         t = time.perf_counter()
-        summary, unsupported = self.summarize(article, doc.title, doc.text)
-        timings["summary"] = time.perf_counter() - t
+        proposed = self.extract(article, doc.title, self.candidates(sentences))
+        decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
+                                                self.prompt.get("status_cues"))
+        timings["decisions"] = time.perf_counter() - t
         if progress:
             progress(1, total)
 
         t = time.perf_counter()
-        proposed = self.extract(article, doc.title, self.candidates(sentences))
-        decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary)
-        grounding.summary_unsupported_numbers = unsupported
-        timings["decisions"] = time.perf_counter() - t
+        summary, grounding.summary_unsupported_numbers = self.summarize(article, doc.title, doc.text, decisions)
+        timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -65,12 +65,23 @@ def run() -> None:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str) -> Iterator[callable]:
-    """A rich progress bar on stderr; yields `update(done, total)`. Silent when stderr is not a terminal
-    except for a final line, so logs stay readable."""
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Progress on stderr; yields `update(done, total)`. A rich bar on a terminal; in logs
+    (stderr redirected) a plain line at every tenth of the way."""
+    if not err.is_terminal:
+        shown = {"step": -1}
+
+        def plain(done: int, total: int) -> None:
+            step = done * 10 // max(total, 1)
+            if step != shown["step"]:
+                shown["step"] = step
+                err.print(f"{label}: {done}/{total}", highlight=False)
+
+        yield plain
+        return
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        console=err, transient=True,
     ) as bar:
         task = bar.add_task(label, total=None)
 

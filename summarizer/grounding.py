@@ -6,7 +6,9 @@
   not is removed and the decision flagged. Figures are written in English form.
 - Decisions pointing at the same evidence, or saying nearly the same thing, are merged:
   small models state the lede's decision again where the body repeats it.
-- Dates are given in English ("jeudi" → "Thursday"); "null"-like strings become null.
+- Dates are given in English ("jeudi" → "Thursday"); "null"-like strings become null. A
+  decision without a date or figures gets the ones its first evidence sentence states.
+- The status is checked against the wording of the first evidence sentence (`status_cues`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from .glossary import Glossary
 import re
 
-from .numbers import english_numbers, french_dates, french_numbers, normalise_number
+from .numbers import english_numbers, french_dates, french_numbers, join_digit_groups, normalise_number, to_english_number
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
 
@@ -28,6 +30,7 @@ def _figure_values(figure: str, known: set[str]) -> list[tuple[str, bool]]:
     """(English form, found in source) of each number in a model-written figure string.
     Values compare as `normalise_number` reads them (`4.000` = `4,000` = `4 000`)."""
     out = []
+    figure = join_digit_groups(figure)
     for n in english_numbers(figure) or french_numbers(figure):
         try:
             grounded = normalise_number(n.text) in known
@@ -91,8 +94,46 @@ def unsupported_numbers(english: str, source: str) -> list[str]:
     return out
 
 
+def _has_cue(text: str, cue: str) -> bool:
+    return all(part in text for part in cue.split("+"))
+
+
+def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
+    """Statuses whose wording occurs in the sentence, in the table's priority order."""
+    text = sentence.lower()
+    return [status for status, cues in status_cues.items() if any(_has_cue(text, c) for c in cues)]
+
+
+def check_status(status: str, sentence: str, status_cues: dict[str, list[str]]) -> tuple[str, str | None]:
+    """(status, flag): the model's status unless the evidence wording states another one."""
+    cued = cued_status(sentence, status_cues)
+    # Keep the model's status when the wording supports it, unless the wording is a deferral
+    # ("a décidé de différer" also reads as a decision, but what it reports is a deferral).
+    if not cued or status == cued[0] or (status in cued and cued[0] != "deferred"):
+        return status, None
+    return cued[0], f"status set to {cued[0]!r} from the evidence wording (model said {status!r})"
+
+
+def evidence_date(sentence: str) -> str | None:
+    """The one date the sentence states, in English (None when it states none or several)."""
+    dates = {d.english for d in french_dates(sentence)}
+    return dates.pop() if len(dates) == 1 else None
+
+
+def evidence_figures(sentence: str) -> list[str]:
+    """The sentence's counts and percentages (not years, ordinals or times), in English form."""
+    out = []
+    for n in french_numbers(sentence):
+        if n.kind in ("number", "percent"):
+            english = to_english_number(n.text)
+            if english not in out:
+                out.append(english)
+    return out
+
+
 def ground_decisions(
-    proposed: list[ModelDecision], sentences: list[Sentence], glossary: Glossary
+    proposed: list[ModelDecision], sentences: list[Sentence], glossary: Glossary,
+    status_cues: dict[str, list[str]] | None = None,
 ) -> tuple[list[Decision], Grounding]:
     """Turn the model's decisions into grounded `Decision`s; report what was dropped or flagged."""
     source = "\n".join(s.text for s in sentences)
@@ -129,17 +170,21 @@ def ground_decisions(
     kept.sort(key=lambda k: k[1][0])
     decisions = []
     for n, (d, indices, figures, flags) in enumerate(kept, 1):
-        decision_text = glossary.enforce(d.what_was_decided_in_english)
+        primary = sentences[indices[0]].text
+        decision_text = join_digit_groups(glossary.enforce(d.what_was_decided_in_english))
+        status, flag = check_status(d.status, primary, status_cues or {})
+        if flag:
+            flags.append(flag)
         flags += [f"number {x!r} in the decision is not in the source" for x in unsupported_numbers(decision_text, source)]
         decisions.append(
             Decision(
                 id=f"D{n}",
                 actor=glossary.enforce(d.who_decided_in_english),
                 decision=decision_text,
-                status=d.status,
-                date=english_date(d.when),
+                status=status,
+                date=english_date(d.when) or evidence_date(primary),
                 location=english_date(d.where),
-                figures=figures,
+                figures=figures or evidence_figures(primary),
                 evidence=[Evidence(sentence=i, text=sentences[i].text) for i in indices],
                 flags=flags,
             )

@@ -414,3 +414,11 @@ def missing_numbers(source_fr: str, target_en: str) -> list[str]:
         if not _keys(number) & present and number.text not in missing:
             missing.append(number.text)
     return missing
+
+
+_SPLIT_GROUP = re.compile(r"(?<=\d)([,.]) (?=\d{3}(?!\d))")
+
+
+def join_digit_groups(text: str) -> str:
+    """Undo a tokenizer artefact of small models: `3, 500` → `3,500` (a space inside a number)."""
+    return _SPLIT_GROUP.sub(r"\1", text)

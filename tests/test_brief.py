@@ -62,6 +62,7 @@ def test_brief_is_valid_against_the_published_schema(doc):
     assert brief.summary == SUMMARY and brief.grounding.summary_unsupported_numbers == []
     # both requests start with the same numbered article: one prompt prefix for llama.cpp to reuse
     first, second = (r.messages[-1]["content"] for r in rt.requests)
+    assert "NATO: NATO will gradually send 3,500 troops to Iraq. (adopted)" in second  # summary covers it
     article = numbered_article(sentences)
     assert first.find(article) == second.find(article) > 0
 
@@ -93,7 +94,7 @@ def test_invalid_output_gets_one_repair(doc):
     rt = runtime_with(["{not json", decisions_json(decision())])
     brief = Briefer(rt, default_glossary()).brief(doc)
     assert len(brief.decisions) == 1
-    repair = rt.requests[-1].messages
+    repair = [r for r in rt.requests if r.json_schema][-1].messages
     assert repair[-2] == {"role": "assistant", "content": "{not json"}
     assert "not valid" in repair[-1]["content"]
 
@@ -154,3 +155,27 @@ def test_brief_model_round_trips():
     data = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert data["properties"]["schema_version"]["const"] == "1.0"
     assert set(Brief.model_fields) >= {"source", "summary", "decisions", "model", "timings"}
+
+
+def test_status_date_and_figures_are_checked_against_the_evidence():
+    import tomllib
+
+    from summarizer.prompts import prompts_dir
+
+    cues = tomllib.loads((prompts_dir() / "brief.toml").read_text(encoding="utf-8"))["status_cues"]
+    sentences = number_sentences(
+        "Le ministre a présenté mardi son plan de 2,5 milliards.\nLe vote a été reporté.\n"
+        "Le conseil a décidé lundi d'ouvrir 3.500 places.")
+    ds = [ModelDecision(**decision(evidence_sentence_numbers=[0], status="adopted", when=None, figures=[],
+                                   what_was_decided_in_english="A plan of 2, 500 million.")),
+          ModelDecision(**decision(evidence_sentence_numbers=[1], status="adopted", when=None, figures=[],
+                                   what_was_decided_in_english="The vote is postponed.")),
+          ModelDecision(**decision(evidence_sentence_numbers=[2], status="adopted", when=None, figures=[],
+                                   what_was_decided_in_english="Open places for students."))]
+    plan, vote, places = ground_decisions(ds, sentences, default_glossary(), cues)[0]
+    assert plan.status == "proposed" and "model said 'adopted'" in plan.flags[0]
+    assert plan.date == "Tuesday" and plan.figures == ["2.5 billion"]
+    assert plan.decision == "A plan of 2,500 million."
+    assert vote.status == "deferred" and vote.date is None and vote.figures == []
+    assert places.status == "adopted" and places.flags == []
+    assert places.date == "Monday" and places.figures == ["3,500"]
