@@ -267,11 +267,11 @@ def models_pull(model_id: Annotated[str, typer.Argument(help="Model id or Hub re
 @app.command()
 def serve(
     model: ModelOpt = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for every interface.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: all interfaces).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).", min=0, max=65535)] = 8080,
     parallel: ParallelOpt = 2,
     threads: ThreadsOpt = None,
-    context: Annotated[int, typer.Option("--context", help="Context window per request slot (tokens).", min=512)] = 8192,
+    context: Annotated[int, typer.Option("--context", help="Context window per slot (tokens).", min=512)] = 8192,
     api_key: Annotated[
         Optional[str],
         typer.Option("--api-key", envvar="SUMMARIZER_API_KEY", help="Require this bearer token from clients."),
@@ -286,7 +286,7 @@ def serve(
 
     spec = resolve(model)
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
-        err.print(f"[yellow]Warning:[/yellow] listening on {host} without --api-key: anyone who can reach it can use it.")
+        err.print(f"[yellow]Warning:[/yellow] listening on {host} without --api-key: anyone who reaches it can use it.")
 
     def ready(url: str) -> None:
         err.print(f"Serving {spec.id} at {url}/v1 ({parallel} slots); Ctrl-C stops.", highlight=False)

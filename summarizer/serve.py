@@ -10,7 +10,6 @@ for a signal, drop. Other machines (or `-m openai-server` on this one) then use 
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from .errors import ModelError
 from .models import ModelSpec, local_path
 from .runtimes import DEFAULT_CONTEXT
+from .runtimes.llamacpp import server_params, start_server
 
 
 def serve(
@@ -34,45 +34,22 @@ def serve(
 ) -> None:
     """Serve `spec` until SIGINT or SIGTERM, then shut down cleanly. `on_ready(url)` is called once the
     model is loaded and requests are accepted. Must run in the main thread (it installs signal handlers)."""
-    import xllamacpp
-
     if spec.runtime != "llamacpp":
         raise ModelError(
             f"only GGUF (llamacpp) models can be served; {spec.id} runs on the {spec.runtime} runtime"
         )
     path = local_path(spec)
-    parallel = max(1, parallel)
-    threads = threads or os.cpu_count() or 1
-    p = xllamacpp.CommonParams()
-    p.model.path = str(path)
+    p = server_params(path, context=min(context, spec.context), parallel=max(1, parallel), threads=threads,
+                      verbose=verbose)
     p.model_alias = {spec.id}  # what GET /v1/models reports, so clients can discover the name
-    # llama.cpp splits n_ctx evenly between slots: give each slot the full window asked for.
-    p.n_ctx = min(context, spec.context) * parallel
-    p.n_parallel = parallel
-    p.cpuparams.n_threads = threads
-    p.cpuparams_batch.n_threads = threads
     p.hostnames = [host]
     p.port = port
     p.api_keys = [api_key] if api_key else []
-    p.endpoint_metrics = True  # Prometheus /metrics for cluster monitoring, and see the start-up race below
-    p.warmup = False
-    p.verbosity = 1 if verbose else -1
-    p.log_json = False
 
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        try:
-            server = xllamacpp.Server(p)
-        except Exception as exc:  # xllamacpp raises a bare RuntimeError for any start-up failure
-            raise ModelError(
-                f"could not serve {spec.id} on {host}:{port} ({exc}): is the port already in use, "
-                f"or is {path} not a valid GGUF file?"
-            ) from exc
-        # Server() returns before its decoding loop has surely started, and a stop requested in that
-        # window is lost (the loop resets its running flag on entry), so dropping the server would
-        # hang. A metrics query goes through the loop's task queue: once answered, the loop runs.
-        server.handle_metrics()
+        server = start_server(p, path)
         if on_ready:
             on_ready(server.listening_address)
         stop.wait()

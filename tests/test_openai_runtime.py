@@ -334,7 +334,8 @@ def test_environment_overrides_the_manifest(clean_env: pytest.MonkeyPatch) -> No
     clean_env.setenv("SUMMARIZER_API_KEY", "sk-env")
     clean_env.setenv("SUMMARIZER_API_TIMEOUT", "42")
     with OpenAIRuntime.from_spec(load_manifest(SERVER_MANIFEST)) as rt:
-        assert (rt.base_url, rt.model, rt.api_key) == ("https://gpu7.cluster:8000/v1", "Qwen/Qwen2.5-7B-Instruct", "sk-env")
+        assert (rt.base_url, rt.model, rt.api_key) == ("https://gpu7.cluster:8000/v1", "Qwen/Qwen2.5-7B-Instruct",
+                                                       "sk-env")
         assert rt.read_timeout == 42
 
 
@@ -445,10 +446,8 @@ def test_served_model_json_schema(served: Served) -> None:
 def test_served_model_two_concurrent_requests(served: Served) -> None:
     done: list[tuple[int, Completion]] = []
     with OpenAIRuntime(served.url, api_key=API_KEY, parallel=2) as rt:
-        out = rt.chat(
-            [ask("Translate into English: Il pleut.", max_tokens=12), ask("Translate into English: Le chat dort.", max_tokens=12)],
-            on_result=lambda i, c: done.append((i, c)),
-        )
+        requests = [ask(f"Translate into English: {t}", max_tokens=12) for t in ("Il pleut.", "Le chat dort.")]
+        out = rt.chat(requests, on_result=lambda i, c: done.append((i, c)))
     assert all(c.finish_reason in ("stop", "length") and c.text.strip() for c in out), out
     assert sorted(i for i, _ in done) == [0, 1]
 

@@ -18,6 +18,42 @@ from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
 
 
+def server_params(path: Path, *, context: int, parallel: int, threads: int | None, verbose: bool) -> Any:
+    """llama.cpp server parameters shared by the in-process runtime and `summarize serve`."""
+    import xllamacpp
+
+    p = xllamacpp.CommonParams()
+    p.model.path = str(path)
+    # llama.cpp splits n_ctx evenly between slots: give each slot the full window asked for.
+    p.n_ctx = context * parallel
+    p.n_parallel = parallel
+    p.cpuparams.n_threads = p.cpuparams_batch.n_threads = threads or os.cpu_count() or 1
+    # xllamacpp always opens an HTTP listener (port 0: a free one); keep it on loopback.
+    p.hostnames = ["127.0.0.1"]
+    p.endpoint_metrics = True  # needed by start_server's readiness check
+    p.warmup = True
+    p.verbosity = 1 if verbose else -1
+    p.log_json = False
+    return p
+
+
+def start_server(params: Any, path: Path) -> Any:
+    """Start llama.cpp's server in-process and return once its decoding loop runs.
+
+    Server() can return before the loop has started, and a stop requested in that window is
+    lost, so dropping the server would hang. A metrics query goes through the loop's task
+    queue: once it is answered, the loop runs and the server can be dropped safely."""
+    import xllamacpp
+
+    try:
+        server = xllamacpp.Server(params)
+    except Exception as exc:  # xllamacpp raises a bare RuntimeError for any start-up failure
+        raise ModelError(f"llama.cpp could not start with {path}: {exc} (is it a valid GGUF file? "
+                         f"is the port free?)") from exc
+    server.handle_metrics()
+    return server
+
+
 class LlamaCppRuntime(Runtime):
     name = "llamacpp"
     kind = "chat"
@@ -32,28 +68,11 @@ class LlamaCppRuntime(Runtime):
         threads: int | None = None,
         verbose: bool = False,
     ) -> None:
-        import xllamacpp
-
         self.model_id = model_id
         self.parallel = max(1, parallel)
-        threads = threads or os.cpu_count() or 1
-        p = xllamacpp.CommonParams()
-        p.model.path = str(path)
-        # llama.cpp splits n_ctx evenly between slots: give each slot the full window asked for.
-        p.n_ctx = context * self.parallel
-        p.n_parallel = self.parallel
-        p.cpuparams.n_threads = threads
-        p.cpuparams_batch.n_threads = threads
-        # Warm-up also avoids a hang in xllamacpp when a server that never ran a request is destroyed.
-        p.warmup = True
-        p.verbosity = 1 if verbose else -1
-        if not verbose:
-            p.log_json = False
         started = time.perf_counter()
-        try:
-            self._server = xllamacpp.Server(p)
-        except Exception as exc:  # xllamacpp raises plain RuntimeError on a bad file
-            raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
+        self._server = start_server(server_params(path, context=context, parallel=self.parallel,
+                                                  threads=threads, verbose=verbose), path)
         self.load_seconds = time.perf_counter() - started
         self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="llamacpp")
 

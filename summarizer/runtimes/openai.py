@@ -19,6 +19,7 @@ Failure policy, chosen so that a long batch neither hangs nor dies on one bad an
   an error `Completion`.
 
 Error completions carry `finish_reason="error"` and a message; the task layer retries or reports them.
+The model name "default" means "whatever the server serves", looked up once with GET /models.
 """
 
 from __future__ import annotations
@@ -302,7 +303,8 @@ def _parse(data: bytes, seconds: float) -> Completion:
         text = choice["message"].get("content") or ""
         reason = choice.get("finish_reason") or "stop"
         usage = out.get("usage") or {}
-        prompt_tokens, completion_tokens = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        completion_tokens = int(usage.get("completion_tokens") or 0)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         return Completion(
             text="", finish_reason="error", seconds=seconds,
