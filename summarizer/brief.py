@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from .documents import Document
-from .errors import GenerationError
+from .errors import GenerationError, describe_validation
 from .glossary import Glossary
 from .grounding import ground_decisions, unsupported_numbers
 from .prompts import load_prompt
@@ -97,7 +97,7 @@ class Briefer:
                 try:
                     return ModelDecisions.model_validate_json(out.text)
                 except ValidationError as exc:
-                    error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+                    error = describe_validation(exc, limit=3)
             messages = messages + [
                 {"role": "assistant", "content": out.text},
                 {"role": "user", "content": self.prompt["repair"].format(error=error)},

@@ -48,7 +48,7 @@ from rich.table import Table
 from sacrebleu.metrics import BLEU, CHRF
 
 from .documents import read_document
-from .errors import InputError
+from .errors import InputError, describe_validation
 from .numbers import Number, english_numbers, french_numbers, normalise_number
 from .schema import Brief, Status
 from .segment import split_sentences
@@ -132,7 +132,7 @@ def load_gold(path: Path) -> Gold:
     try:
         gold = Gold.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{path} is not a valid gold file: {_describe(exc)}") from exc
+        raise InputError(f"{path} is not a valid gold file: {describe_validation(exc, root='file')}") from exc
     base = path.parent
     gold = gold.model_copy(
         update={"source": base / gold.source, "translation": base / gold.translation if gold.translation else None}
@@ -141,10 +141,6 @@ def load_gold(path: Path) -> Gold:
         if linked is not None and not linked.is_file():
             raise InputError(f"{path} names {linked}, which does not exist")
     return gold
-
-
-def _describe(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
 
 
 # ---- text rules ----------------------------------------------------------------------------
@@ -366,7 +362,7 @@ def _read_brief(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from exc
     except ValidationError as exc:
-        raise InputError(f"{path} is not a brief: {_describe(exc)}") from exc
+        raise InputError(f"{path} is not a brief: {describe_validation(exc, root='file')}") from exc
 
 
 def _read_text(path: Path) -> str:

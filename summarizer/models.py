@@ -29,7 +29,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from summarizer import ROOT
-from summarizer.errors import ModelError
+from summarizer.errors import ModelError, describe_validation
 
 #: progress(done_bytes, total_bytes), called while assembling or verifying large files.
 Progress = Callable[[int, int], None]
@@ -157,10 +157,6 @@ def manifest_dirs() -> list[Path]:
     return dirs
 
 
-def _explain(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'manifest'}: {e['msg']}" for e in error.errors())
-
-
 def load_manifest(path: Path) -> ModelSpec:
     """Parse and validate one manifest; any problem becomes a ModelError naming the file."""
     try:
@@ -170,7 +166,7 @@ def load_manifest(path: Path) -> ModelSpec:
     try:
         spec = ModelSpec.model_validate(data)
     except ValidationError as e:
-        raise ModelError(f"bad model manifest {path}: {_explain(e)}") from None
+        raise ModelError(f"bad model manifest {path}: {describe_validation(e, root='manifest')}") from None
     return spec.model_copy(update={"manifest": path})
 
 

@@ -20,6 +20,25 @@ class ChatRequest:
     stop: list[str] = field(default_factory=list)
 
 
+    def openai_body(self) -> dict[str, Any]:
+        """The request as OpenAI chat-completion fields (llama.cpp's server and OpenAI-compatible
+        servers take the same body); JSON Schema goes in `response_format`."""
+        body: dict[str, Any] = {
+            "messages": self.messages,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+        }
+        if self.stop:
+            body["stop"] = self.stop
+        if self.json_schema is not None:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": self.json_schema, "strict": True},
+            }
+        return body
+
+
 @dataclass
 class Completion:
     text: str

@@ -77,22 +77,9 @@ class LlamaCppRuntime(Runtime):
         self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="llamacpp")
 
     def _one(self, req: ChatRequest) -> Completion:
-        body: dict[str, Any] = {
-            "messages": req.messages,
-            "max_tokens": req.max_tokens,
-            "temperature": req.temperature,
-            "seed": req.seed,
-            "cache_prompt": True,
-        }
+        body = {**req.openai_body(), "cache_prompt": True}
         if req.temperature == 0:
             body["top_k"] = 1
-        if req.stop:
-            body["stop"] = req.stop
-        if req.json_schema is not None:
-            body["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "output", "schema": req.json_schema, "strict": True},
-            }
         started = time.perf_counter()
         out = self._server.handle_chat_completions(body)
         seconds = time.perf_counter() - started

@@ -230,22 +230,7 @@ class OpenAIRuntime(Runtime):
     # ------------------------------------------------------------------------------------------ chat
 
     def _body(self, req: ChatRequest) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "model": self.served_model(),
-            "messages": req.messages,
-            "max_tokens": req.max_tokens,
-            "temperature": req.temperature,
-            "seed": req.seed,
-            "stream": False,
-        }
-        if req.stop:
-            body["stop"] = req.stop
-        if req.json_schema is not None:
-            body["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "output", "schema": req.json_schema, "strict": True},
-            }
-        return body
+        return {"model": self.served_model(), **req.openai_body(), "stream": False}
 
     def _one(self, req: ChatRequest) -> Completion:
         body = self._body(req)
