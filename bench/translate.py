@@ -108,6 +108,7 @@ def main() -> None:
     ap.add_argument("--quality", nargs="+", help="quality levels to compare on FLORES")
     ap.add_argument("--threads", type=int)
     ap.add_argument("--no-seed", action="store_true", help="skip the seed speed runs")
+    ap.add_argument("--no-flores", action="store_true", help="skip the FLORES quality runs")
     args = ap.parse_args()
     if args.worker:
         worker(args.worker, args.model, args.threads)
@@ -119,7 +120,7 @@ def main() -> None:
             cmd += ["--threads", str(args.threads)] if args.threads else []
             out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ})
             print(out.stdout.strip() or out.stderr.strip()[-2000:])
-    for spec in args.lines or ["1-100"]:
+    for spec in [] if args.no_flores else args.lines or ["1-100"]:
         first, last = line_range(spec)
         for quality in args.quality or [None]:
             result = flores(first, last, args.model, quality, args.threads)
