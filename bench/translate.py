@@ -87,6 +87,9 @@ def flores(first: int, last: int, model: str | None, quality: str | None, thread
         subprocess.run(cmd, check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
         seconds = time.perf_counter() - started
         hyp = out.read_text(encoding="utf-8").splitlines()
+    keep = ROOT / "bench" / "out"  # kept for reading the errors; git-ignored
+    keep.mkdir(exist_ok=True)
+    (keep / f"flores-{first}-{last}-{quality or 'default'}.en").write_text("\n".join(hyp) + "\n", encoding="utf-8")
     assert len(hyp) == len(src), "--lines must keep the line count"
     chrf, bleu, sig = score(hyp, ref)
     row = {"lines": f"{first}-{last}", "system": f"summarize ({quality or 'default'})", "chrF": round(chrf, 1),
