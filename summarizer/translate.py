@@ -158,9 +158,10 @@ class Quality:
     examples: bool  # few-shot examples in the prompt
 
 
-#: fast: one greedy pass. balanced (default): + a retry for segments that fail a check
-#: (typically under 10% more time). best: three candidates per segment, chosen by agreement
-#: (minimum Bayes risk with chrF), about three times the time of balanced.
+#: fast: one greedy pass. balanced (default): few-shot examples and a retry for segments that
+#: fail a check (no measurable extra time, +2 BLEU on FLORES). best: three candidates per
+#: segment, chosen by agreement (minimum Bayes risk with chrF): 3x the time, and no better than
+#: balanced on the embedded model (bench/RESULTS.md) — it is there for stronger models.
 QUALITY = {
     "fast": Quality(candidates=1, retries=0, examples=False),
     "balanced": Quality(candidates=1, retries=1, examples=True),
