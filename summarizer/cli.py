@@ -44,6 +44,10 @@ ModelOpt = Annotated[
 ]
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", help="CPU threads (default: all cores).", min=1)]
 ParallelOpt = Annotated[int, typer.Option("--parallel", help="Requests decoded at once (llama.cpp slots / batch size).", min=1)]
+GlossaryOpt = Annotated[
+    Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV) on top of the default one.")
+]
+KeepBoilerplateOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
 
 
@@ -133,8 +137,8 @@ def translate(
     output: OutOpt = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, md, or json (aligned segments).")] = TextFormat.text,
     lines: Annotated[bool, typer.Option("--lines", help="Each input line is a segment; exactly one output line per input line.")] = False,
-    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV) on top of the default one.")] = None,
-    keep_boilerplate: Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")] = False,
+    glossary: GlossaryOpt = None,
+    keep_boilerplate: KeepBoilerplateOpt = False,
     quality: Annotated[QualityLevel, typer.Option("--quality", help="fast: one pass; balanced: + a retry of segments "
                                                   "that fail a check; best: 3 candidates each, ~3x slower.")] = QualityLevel.balanced,
     threads: ThreadsOpt = None,
@@ -188,8 +192,8 @@ def brief(
     output: OutOpt = None,
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="json (schema brief-v1) or md.")] = BriefFormat.json,
     with_translation: Annotated[bool, typer.Option("--with-translation", help="Include the English translation.")] = False,
-    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV).")] = None,
-    keep_boilerplate: Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")] = False,
+    glossary: GlossaryOpt = None,
+    keep_boilerplate: KeepBoilerplateOpt = False,
     threads: ThreadsOpt = None,
     parallel: ParallelOpt = 2,
 ) -> None:
@@ -331,7 +335,7 @@ def batch(
     parallel: ParallelOpt = 2,
     threads: ThreadsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Redo inputs the manifest already has as done.")] = False,
-    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV).")] = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Every article of a folder with one loaded model: resumable (rerun to continue), safe to interrupt.
 
