@@ -41,13 +41,16 @@ def test_translates_a_short_paragraph(default_runtime):
 
 
 def test_seed_brief_against_gold(default_runtime):
-    """Measured on 2026-11-29 (Qwen2.5-Coder-1.5B Q4_K_M, llama.cpp, 2 threads): see the
-    thresholds below; they are what the model meets on this prompt version, not targets."""
+    """Measured on 2026-11-29 (Qwen2.5-Coder-1.5B Q4_K_M, llama.cpp, 2 slots, prompt brief-v1):
+    decisions P/R/F1 0.75/1.00/0.86, status accuracy 1.00, evidence grounding 1.00, summary fact
+    recall 3/6, no invented numbers. The thresholds leave room for llama.cpp's run-to-run
+    variation; they are what the model meets, not targets."""
     doc = read_document(SEEDS / "otan-irak-2021.fr.txt")
     brief = Briefer(default_runtime, default_glossary()).brief(doc)
     scores = evaluate_brief(brief.model_dump(mode="json"), load_gold(SEEDS / "otan-irak-2021.gold.json"), doc.text)
     decisions, summary = scores["decisions"], scores["summary"]
     assert decisions["evidence_grounding"] == 1.0
     assert decisions["recall"] >= 0.66
-    assert decisions["status_accuracy"] >= 0.5
-    assert summary["fact_recall"] >= 0.5
+    assert decisions["status_accuracy"] >= 0.66
+    assert summary["fact_recall"] >= 0.33
+    assert summary["invented_numbers"] == []
