@@ -26,7 +26,9 @@ Progress = Callable[[int, int], None]
 
 #: Longest piece sent in one request (characters); longer lines are split at sentence ends.
 MAX_PIECE_CHARS = 900
-#: Lines this short (words) are ambiguous alone (headings, attributions): send the previous line as context.
+#: Short lines inside a multi-line block (an attribution under a quote, "militaires" under "4.000")
+#: are ambiguous alone: they get the block's previous line as context. Headings do not: with
+#: context, the model tends to fold the previous paragraph into the heading ("Horizon 2030" → "2030").
 SHORT_LINE_WORDS = 6
 
 
@@ -305,7 +307,8 @@ class Translator:
                 pieces += [(block.index, n, block.kind, p) for p in split_piece(line)]
         texts = [p[3] for p in pieces]
         contexts = [
-            texts[i - 1] if i and len(t.split()) <= SHORT_LINE_WORDS else None for i, t in enumerate(texts)
+            texts[i - 1] if i and pieces[i - 1][0] == pieces[i][0] and len(t.split()) <= SHORT_LINE_WORDS else None
+            for i, t in enumerate(texts)
         ]
         translated = self.translate_texts(texts, contexts, progress)
         segments: list[Segment] = []

@@ -152,3 +152,20 @@ def test_fast_quality_has_no_examples_and_no_retry():
     [seg] = Translator(rt, Glossary(), quality="fast").translate_texts(["Bonjour à tous."])
     assert len(rt.requests) == 1 and seg.issues == ["empty"]
     assert [m["role"] for m in rt.requests[0].messages] == ["system", "user"]
+
+
+def test_short_lines_get_their_block_as_context_but_headings_do_not():
+    seen = []
+
+    def reply(req):
+        seen.append(last_user(req))
+        return echo(req)
+
+    from summarizer.documents import parse_document
+
+    doc = parse_document("Titre du jour\n\nLe texte principal de l'article est ici.\n\n"
+                         "\"Une citation.\"\nJean Dupont\n".encode(), "a.txt")
+    Translator(ScriptedRuntime(reply), Glossary()).translate_document(doc)
+    with_context = [m for m in seen if "Context (previous text" in m]
+    assert len(with_context) == 1 and with_context[0].endswith("Jean Dupont")
+    assert '"Une citation."' in with_context[0]
