@@ -2,8 +2,8 @@
 
 Two requests share one prefix (system prompt + numbered article), so llama.cpp processes the
 article once: schema-constrained decisions, grounded in code, then a free-text summary asked
-to cover them. Invalid decision JSON gets
-one repair attempt; after that a `GenerationError`, never invalid output.
+to cover them. Invalid decision JSON gets one repair attempt; after that a `GenerationError`,
+never invalid output.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, describe_validation
 from .glossary import Glossary
-from .grounding import ground_decisions, unsupported_numbers
+from .grounding import ground_decisions, source_values, unsupported_numbers
+from .numbers import join_digit_groups
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
-from .numbers import join_digit_groups
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, number_sentences, split_sentences
 from .translate import Translator, english_number_forms
@@ -73,7 +73,7 @@ class Briefer:
         text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
         sentences = split_sentences(text)
         text = " ".join(sentences[:MAX_SUMMARY_SENTENCES])
-        return text, unsupported_numbers(text, source)
+        return text, unsupported_numbers(text, source_values(source))
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:
         """Sentences with a decision cue (`decision_cues` in the prompt file)."""

@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
-from .glossary import Glossary
 import re
 
-from .numbers import english_numbers, french_dates, french_numbers, join_digit_groups, normalise_number, to_english_number
+from .glossary import Glossary
+from .numbers import (
+    english_numbers, french_dates, french_numbers, join_digit_groups, normalise_number, to_english_number,
+)
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
 
@@ -81,9 +83,9 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.4
 
 
-def unsupported_numbers(english: str, source: str) -> list[str]:
-    """Numbers in an English text (summary, decision) whose value is not in the French source."""
-    known = source_values(source)
+def unsupported_numbers(english: str, known: set[str]) -> list[str]:
+    """Numbers in an English text (summary, decision) whose value is not among `known`, the
+    source's values (`source_values`)."""
     out = []
     for n in english_numbers(english):
         try:
@@ -175,7 +177,7 @@ def ground_decisions(
         status, flag = check_status(d.status, primary, status_cues or {})
         if flag:
             flags.append(flag)
-        flags += [f"number {x!r} in the decision is not in the source" for x in unsupported_numbers(decision_text, source)]
+        flags += [f"number {x!r} in the decision is not in the source" for x in unsupported_numbers(decision_text, known)]
         decisions.append(
             Decision(
                 id=f"D{n}",

@@ -140,6 +140,12 @@ def check(source: str, target: str, completion: Completion) -> list[str]:
     return issues
 
 
+def max_tokens(source: str) -> int:
+    """Output budget: a translation rarely needs more than one token per 2.5 source characters;
+    the margin lets short lines finish while still cutting off a runaway."""
+    return int(len(source) / 2.5) + 48
+
+
 def split_piece(text: str, limit: int = MAX_PIECE_CHARS) -> list[str]:
     """Split a long line into groups of whole sentences of at most `limit` characters."""
     if len(text) <= limit:
@@ -224,10 +230,9 @@ class Translator:
         return messages
 
     def _request(self, text: str, context: str | None, attempt: int) -> ChatRequest:
-        # Output rarely needs more tokens than ~1 per 2.5 source characters; the margin catches runaways.
         return ChatRequest(
             messages=self._messages(english_number_forms(text), context),
-            max_tokens=int(len(text) / 2.5) + 48,
+            max_tokens=max_tokens(text),
             temperature=0.0 if attempt == 0 else 0.5,
             seed=attempt,
         )
@@ -238,7 +243,7 @@ class Translator:
             on_done()
 
         if self.runtime.kind == "seq2seq":
-            out = self.runtime.translate(texts, max_tokens=int(max(map(len, texts)) / 2.5) + 48, on_result=tick)
+            out = self.runtime.translate(texts, max_tokens=max(map(max_tokens, texts)), on_result=tick)
         else:
             reqs = [self._request(t, c, attempt) for t, c in zip(texts, contexts)]
             out = self.runtime.chat(reqs, on_result=tick)

@@ -10,7 +10,7 @@ from summarizer.brief import Briefer, brief_json, brief_markdown, numbered_artic
 from summarizer.documents import read_document
 from summarizer.errors import GenerationError
 from summarizer.glossary import default_glossary
-from summarizer.grounding import english_date, ground_decisions, unsupported_numbers
+from summarizer.grounding import english_date, ground_decisions, source_values, unsupported_numbers
 from summarizer.runtimes.base import Completion
 from summarizer.schema import SCHEMA_FILE, Brief, ModelDecision, brief_json_schema, brief_json_schema_text
 from summarizer.segment import number_sentences
@@ -140,7 +140,8 @@ def test_grounding_rules_directly():
     assert g.decision == "The NATO sends 4,000 troops." and g.date is None
     assert report.dropped == [] and report.flagged == 0
     assert english_date("mercredi") == "Wednesday" and english_date("1er mai") == "May 1"
-    assert unsupported_numbers("It costs 2.5 billion, not 3 billion.", "Le plan coûtera 2,5 milliards.") == ["3 billion"]
+    known = source_values("Le plan coûtera 2,5 milliards.")
+    assert unsupported_numbers("It costs 2.5 billion, not 3 billion.", known) == ["3 billion"]
 
 
 def test_brief_needs_a_chat_model():

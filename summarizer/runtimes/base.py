@@ -48,6 +48,27 @@ class Completion:
     seconds: float = 0.0
     error: str | None = None  # set with finish_reason "error"
 
+    @classmethod
+    def from_openai(cls, out: Any, seconds: float) -> Completion:
+        """An OpenAI chat-completion response (llama.cpp's server answers the same shape); anything
+        else, or a finish that carries no usable text, becomes an error completion."""
+        try:
+            choice = out["choices"][0]
+            text = choice["message"].get("content") or ""
+            reason = choice.get("finish_reason") or "stop"
+            usage = out.get("usage") or {}
+            prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            completion_tokens = int(usage.get("completion_tokens") or 0)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            return cls(text="", finish_reason="error", seconds=seconds,
+                       error=f"malformed response ({type(exc).__name__}: {exc}): {str(out)[:200]}")
+        reason = "stop" if reason == "eos" else reason  # some servers say "eos" for a normal stop
+        if reason not in ("stop", "length"):  # tool_calls, content_filter, abort: no usable text
+            return cls(text=text, finish_reason="error", seconds=seconds, prompt_tokens=prompt_tokens,
+                       completion_tokens=completion_tokens, error=f"finish_reason {reason!r}")
+        return cls(text=text, finish_reason=reason, prompt_tokens=prompt_tokens,
+                   completion_tokens=completion_tokens, seconds=seconds)
+
 
 OnResult = Callable[[int, Completion], None]
 

@@ -83,18 +83,9 @@ class LlamaCppRuntime(Runtime):
         started = time.perf_counter()
         out = self._server.handle_chat_completions(body)
         seconds = time.perf_counter() - started
-        if not isinstance(out, dict) or "choices" not in out:
-            message = out.get("error", out) if isinstance(out, dict) else out
-            return Completion(text="", finish_reason="error", seconds=seconds, error=str(message))
-        choice = out["choices"][0]
-        usage = out.get("usage", {})
-        return Completion(
-            text=choice["message"].get("content") or "",
-            finish_reason=choice.get("finish_reason") or "stop",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-            seconds=seconds,
-        )
+        if isinstance(out, dict) and "error" in out:
+            return Completion(text="", finish_reason="error", seconds=seconds, error=str(out["error"]))
+        return Completion.from_openai(out, seconds)
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         def run(i: int) -> Completion:

@@ -284,23 +284,10 @@ def _parse(data: bytes, seconds: float) -> Completion:
     """A 200 body into a Completion; anything that is not a chat completion becomes an error completion."""
     try:
         out = json.loads(data)
-        choice = out["choices"][0]
-        text = choice["message"].get("content") or ""
-        reason = choice.get("finish_reason") or "stop"
-        usage = out.get("usage") or {}
-        prompt_tokens = int(usage.get("prompt_tokens") or 0)
-        completion_tokens = int(usage.get("completion_tokens") or 0)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        return Completion(
-            text="", finish_reason="error", seconds=seconds,
-            error=f"malformed response ({type(exc).__name__}: {exc}): {data[:200]!r}",
-        )  # fmt: skip
-    reason = "stop" if reason == "eos" else reason  # some servers say "eos" for a normal stop
-    if reason not in ("stop", "length"):  # tool_calls, content_filter, abort: no usable text
-        return Completion(text=text, finish_reason="error", seconds=seconds, prompt_tokens=prompt_tokens,
-                          completion_tokens=completion_tokens, error=f"finish_reason {reason!r}")
-    return Completion(text=text, finish_reason=reason, prompt_tokens=prompt_tokens,
-                      completion_tokens=completion_tokens, seconds=seconds)
+    except ValueError as exc:
+        return Completion(text="", finish_reason="error", seconds=seconds,
+                          error=f"malformed response ({type(exc).__name__}: {exc}): {data[:200]!r}")
+    return Completion.from_openai(out, seconds)
 
 
 def _error_text(data: bytes) -> str:
