@@ -141,6 +141,9 @@ def translate(
     keep_boilerplate: KeepBoilerplateOpt = False,
     quality: Annotated[QualityLevel, typer.Option("--quality", help="fast: one pass; balanced: + a retry of segments "
                                                   "that fail a check; best: 3 candidates each, ~3x slower.")] = QualityLevel.balanced,
+    candidates: Annotated[int | None, typer.Option("--candidates", min=1, max=16, help="Translations per segment, "
+                                                   "the most agreed-on kept (overrides the quality level's 1 or 3; "
+                                                   "each one costs a full decode).")] = None,
     threads: ThreadsOpt = None,
     parallel: ParallelOpt = 2,
 ) -> None:
@@ -158,7 +161,7 @@ def translate(
         doc = _read(source, keep_boilerplate)
     spec, runtime = _load(model, threads, parallel, "translate")
     with runtime, progress_bar("Translating") as update:
-        translator = Translator(runtime, gloss, quality=quality.value)
+        translator = Translator(runtime, gloss, quality=quality.value, candidates=candidates)
         result = translator.translate_lines(texts, update) if doc is None else translator.translate_document(doc, update)
     flagged = [s for s in result.segments if s.issues]
     for seg in flagged:

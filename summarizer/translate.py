@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .documents import Document
@@ -43,6 +43,9 @@ class Segment:
     kind: str = "paragraph"
     issues: list[str] = field(default_factory=list)
     attempts: int = 0
+    #: Every translation considered, in the order made (greedy first), when there was more than
+    #: one: what `best` chose among, and what bench/translate.py measures the choice against.
+    candidates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +180,10 @@ QUALITY = {
 }
 
 
+#: Upper bound for `--candidates`: each candidate costs a full decode of the segment.
+MAX_CANDIDATES = 16
+
+
 def choose(candidates: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     """The candidate with the fewest issues; among those, the one that agrees most with the
     others (chrF, minimum Bayes risk); ties go to the earlier (greedy) candidate."""
@@ -198,12 +205,17 @@ def choose(candidates: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
 class Translator:
     """Translates segments with one loaded runtime; reusable across documents (batch mode)."""
 
-    def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced") -> None:
+    def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced",
+                 candidates: int | None = None) -> None:
+        """`candidates` overrides the quality level's number of translations per segment."""
         if quality not in QUALITY:
             raise ValueError(f"quality must be one of {', '.join(QUALITY)}")
+        if candidates is not None and not 1 <= candidates <= MAX_CANDIDATES:
+            raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
         self.runtime = runtime
         self.glossary = glossary
         self.quality = quality
+        self.level = QUALITY[quality] if candidates is None else replace(QUALITY[quality], candidates=candidates)
         self.prompt = load_prompt("translate")
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -215,7 +227,7 @@ class Translator:
     def _messages(self, text: str, context: str | None) -> list[dict[str, str]]:
         p = self.prompt
         messages = [{"role": "system", "content": p["system"]}]
-        for ex in p.get("examples", []) if QUALITY[self.quality].examples else []:
+        for ex in p.get("examples", []) if self.level.examples else []:
             messages += [
                 {"role": "user", "content": p["hint_header"] + ex["fr"]},
                 {"role": "assistant", "content": ex["en"]},
@@ -262,7 +274,7 @@ class Translator:
         candidates: list[list[tuple[str, list[str]]]] = [[] for _ in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]
         # Greedy seq2seq decoding gives the same output every time: one candidate, no retry.
-        level = QUALITY[self.quality] if self.runtime.kind == "chat" else QUALITY["fast"]
+        level = self.level if self.runtime.kind == "chat" else QUALITY["fast"]
         total, done = len(todo) * level.candidates, 0
 
         def on_done() -> None:
@@ -290,6 +302,8 @@ class Translator:
         for i in todo:
             segments[i].target, segments[i].issues = choose(candidates[i])
             segments[i].attempts = len(candidates[i])
+            if len(candidates[i]) > 1:
+                segments[i].candidates = [t for t, _ in candidates[i]]
         return segments
 
     def translate_lines(self, lines: Sequence[str], progress: Progress | None = None) -> Translation:
@@ -324,6 +338,7 @@ class Translator:
                 last.target += " " + seg.target
                 last.issues += seg.issues
                 last.attempts = max(last.attempts, seg.attempts)
+                last.candidates = []  # candidates are per piece, not for the joined line
             else:
                 seg.block, seg.line, seg.kind = block, line, kind
                 segments.append(seg)

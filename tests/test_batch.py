@@ -29,6 +29,7 @@ import pytest
 
 from summarizer.batch import MANIFEST, discover, read_manifest, run_batch
 from summarizer.errors import InputError
+from summarizer.prompts import load_prompt
 from summarizer.glossary import default_glossary
 from summarizer.report import write_index
 from summarizer.runtimes.base import ChatRequest, Completion, OnResult, Runtime
@@ -178,7 +179,7 @@ def test_brief_outputs_manifest_and_report(tmp_path: Path, glossary) -> None:
     assert len(entries) == 3
     e = read_manifest(out)["art1.txt"]
     assert e["status"] == "ok" and e["task"] == "brief" and e["model"] == "fake-model"
-    assert e["prompt_versions"] == {"brief": "brief-v1"}
+    assert e["prompt_versions"] == {"brief": load_prompt("brief")["version"]}
     assert e["outputs"] == {"brief_json": "art1.brief.json", "brief_md": "art1.brief.md"}
     assert len(e["sha256"]) == 64 and e["tokens"]["completion"] > 0 and e["finished_at"] and e["seconds"] >= 0
     brief = json.loads((out / "art1.brief.json").read_text())
@@ -193,7 +194,7 @@ def test_translate_and_all_tasks(tmp_path: Path, glossary) -> None:
     report = batch(FakeRuntime(), glossary, inp, tmp_path / "t", task="translate")
     assert report.counts["ok"] == 1
     assert (tmp_path / "t/a.en.txt").read_text().startswith("EN Le conseil")
-    assert read_manifest(tmp_path / "t")["a.txt"]["prompt_versions"] == {"translate": "translate-v1"}
+    assert read_manifest(tmp_path / "t")["a.txt"]["prompt_versions"] == {"translate": load_prompt("translate")["version"]}
     report = batch(FakeRuntime(), glossary, inp, tmp_path / "all", task="all")
     e = read_manifest(tmp_path / "all")["a.txt"]
     assert set(e["outputs"]) == {"translation", "brief_json", "brief_md"}

@@ -38,6 +38,7 @@ def test_help_is_fast_and_imports_no_runtime():
         (["brief", "seeds/otan-irak-2021.fr.txt", "-m", "opus-mt-fr-en"], None, 1, b"does not serve"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--format", "xml"], None, 2, b"xml"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--glossary", "nope.tsv"], None, 2, b"glossary"),
+        (["translate", "seeds/otan-irak-2021.fr.txt", "--candidates", "0"], None, 2, b"candidates"),
     ],
 )
 def test_bad_input_gives_a_message_and_exit_code(args, stdin, code, message):

@@ -52,6 +52,12 @@ def test_glossary_hints_and_enforcement():
     [seg] = Translator(rt, default_glossary()).translate_texts(["L'Otan a décidé jeudi."])
     assert "Otan = NATO" in seen[0]
     assert seg.target == "The NATO decided on Thursday."
+    assert seg.candidates == []  # one attempt: nothing to choose among
+    # a variant spelling of a source term is fixed too; terms absent from the source are not
+    g = default_glossary()
+    assert g.enforce("OTAN has been there for 20 years.", "L'Otan est là depuis 20 ans.") == (
+        "NATO has been there for 20 years.")
+    assert g.enforce("OTAN is a word.", "Un mot.") == "OTAN is a word."
 
 
 def test_failed_segment_is_retried_and_better_candidate_kept():
@@ -66,6 +72,7 @@ def test_failed_segment_is_retried_and_better_candidate_kept():
     assert calls["n"] == 2
     assert seg.target == "NATO sends 3,500 troops."
     assert seg.issues == [] and seg.attempts == 2
+    assert seg.candidates == ["", "NATO sends 3,500 troops."]  # both kept for inspection
 
 
 def test_remaining_issue_is_recorded_not_hidden():
@@ -145,6 +152,18 @@ def test_best_quality_picks_the_consensus_candidate():
     assert len(rt.requests) == 3 and seg.attempts == 3
     assert seg.target == "NATO sends 3,500 troops to Iraq."
     assert {r.temperature for r in rt.requests} == {0.0, 0.5}
+    assert seg.candidates == [replies[0], replies[1], replies[2]]  # greedy first
+
+
+def test_candidates_override_the_quality_level():
+    rt = ScriptedRuntime(lambda req: f"NATO sends troops ({req.seed}).")
+    [seg] = Translator(rt, Glossary(), quality="best", candidates=5).translate_texts(["L'Otan envoie des troupes."])
+    assert sorted(r.seed for r in rt.requests) == [0, 1, 2, 3, 4]
+    assert len(seg.candidates) == 5 and seg.target in seg.candidates
+    import pytest
+
+    with pytest.raises(ValueError, match="between 1 and"):
+        Translator(rt, Glossary(), candidates=0)
 
 
 def test_fast_quality_has_no_examples_and_no_retry():
