@@ -170,9 +170,9 @@ class Quality:
 
 
 #: fast: one greedy pass. balanced (default): few-shot examples and a retry for segments that
-#: fail a check (no measurable extra time, +2 BLEU on FLORES). best: three candidates per
-#: segment, chosen by agreement (minimum Bayes risk with chrF): 3x the time, and no better than
-#: balanced on the embedded model (bench/RESULTS.md) — it is there for stronger models.
+#: fail a check (about the time of fast). best: three candidates per segment, chosen by agreement
+#: (minimum Bayes risk with chrF): 3x the time. On the embedded 1.5B model the three are within
+#: run-to-run noise of one another on FLORES (bench/RESULTS.md); best is there for stronger models.
 QUALITY = {
     "fast": Quality(candidates=1, retries=0, examples=False),
     "balanced": Quality(candidates=1, retries=1, examples=True),
