@@ -403,9 +403,12 @@ def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.Com
     names = [f"article {n}.txt" for n in range(8)]
     for n, name in enumerate(names):
         write(inp, name, french(n))
+    # A shell without job control starts background jobs with SIGINT ignored, and children inherit
+    # that: restore the default so that the test means the same however pytest was started.
     proc = subprocess.Popen(cli_command(str(inp), "-o", str(out), "--parallel", "2"),
                             env={**os.environ, "FAKE_RUNTIME_DELAY": "0.4"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not ((out / MANIFEST).exists() and (out / MANIFEST).read_bytes().count(b"\n") >= 1):
         assert proc.poll() is None and time.monotonic() < deadline, "no manifest line appeared"
