@@ -9,8 +9,9 @@ Firefox's Bergamot models), all scored with the same sacrebleu metrics.
 
 Each of our rows carries a paired bootstrap test against Bergamot base (sacrebleu, 1,000
 resamples): the 95% confidence interval of our score and the p-value of the difference, since
-100 lines leave about ±2.7 chrF of sampling noise. Settings with several candidates per line also print the greedy candidate's score and an oracle's
-(each line's candidate closest to the reference): how much the choice gains, and could gain.
+100 lines leave about ±2.7 chrF of sampling noise. Settings with several candidates per line
+also print the greedy candidate's score and an oracle's (each line's candidate closest to the
+reference): how much the choice gains, and could gain.
 
 Each measurement runs in a child process so that peak RSS is that runtime's own.
 """

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .errors import SummarizerError
+from .translate import MAX_CANDIDATES, QUALITY
 
 app = typer.Typer(
     help="Offline French news → English translations and decision briefs, on local open models.",
@@ -36,7 +37,7 @@ class TextFormat(str, Enum):
     json = "json"
 
 
-QualityLevel = Enum("QualityLevel", {q: q for q in ("fast", "balanced", "best")}, type=str)
+QualityLevel = Enum("QualityLevel", {q: q for q in QUALITY}, type=str)
 
 ModelOpt = Annotated[
     Optional[str],
@@ -141,7 +142,7 @@ def translate(
     keep_boilerplate: KeepBoilerplateOpt = False,
     quality: Annotated[QualityLevel, typer.Option("--quality", help="fast: one pass; balanced: + a retry of segments "
                                                   "that fail a check; best: 3 candidates each, ~3x slower.")] = QualityLevel.balanced,
-    candidates: Annotated[int | None, typer.Option("--candidates", min=1, max=16, help="Translations per segment, "
+    candidates: Annotated[int | None, typer.Option("--candidates", min=1, max=MAX_CANDIDATES, help="Translations per segment, "
                                                    "the most agreed-on kept (overrides the quality level's 1 or 3; "
                                                    "each one costs a full decode).")] = None,
     threads: ThreadsOpt = None,

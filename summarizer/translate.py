@@ -214,7 +214,6 @@ class Translator:
             raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES}")
         self.runtime = runtime
         self.glossary = glossary
-        self.quality = quality
         self.level = QUALITY[quality] if candidates is None else replace(QUALITY[quality], candidates=candidates)
         self.prompt = load_prompt("translate")
         self.prompt_tokens = 0

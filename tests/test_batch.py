@@ -29,8 +29,8 @@ import pytest
 
 from summarizer.batch import MANIFEST, discover, read_manifest, run_batch
 from summarizer.errors import InputError
-from summarizer.prompts import load_prompt
 from summarizer.glossary import default_glossary
+from summarizer.prompts import load_prompt
 from summarizer.report import write_index
 from summarizer.runtimes.base import ChatRequest, Completion, OnResult, Runtime
 from summarizer.schema import ModelDecisions
