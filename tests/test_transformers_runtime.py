@@ -48,6 +48,13 @@ ENGLISH = [
 SCHEMA = {"type": "object", "properties": {"a": {"type": "integer", "minimum": 0, "maximum": 999}}, "required": ["a"]}
 
 
+#: One layer each way, 16 wide: the smallest Marian/NLLB-shaped model that still runs generate().
+TINY_ENCODER_DECODER = dict(
+    d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+    encoder_ffn_dim=32, decoder_ffn_dim=32,
+)
+
+
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight Marian fr→en checkpoint with a real sentencepiece vocabulary, saved as safetensors."""
@@ -79,13 +86,7 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_ENCODER_DECODER,
         max_position_embeddings=128,
         pad_token_id=tokenizer.pad_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -149,13 +150,7 @@ def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tokenizer = NllbTokenizer(vocab=vocab, merges=[])
     config = M2M100Config(
         vocab_size=len(tokenizer),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_ENCODER_DECODER,
         max_position_embeddings=64,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
