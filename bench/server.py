@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from summarizer import ROOT
 from summarizer.glossary import default_glossary
 from summarizer.models import resolve
 from summarizer.runtimes import load_runtime
@@ -30,6 +29,7 @@ from summarizer.runtimes.base import Runtime
 from summarizer.runtimes.openai import OpenAIRuntime
 from summarizer.translate import Translator
 
+ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT.parent / "shared" / "data" / "flores200-devtest-fra-eng" / "src.fr"
 #: Context per slot: one FLORES line with the few-shot prompt fits easily.
 CONTEXT = 2048

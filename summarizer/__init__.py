@@ -1,8 +1,8 @@
 """summarizer: offline French news → English translations and decision briefs on local open models."""
 
-from pathlib import Path
+from importlib.metadata import PackageNotFoundError, version
 
-__version__ = "0.1.0"
-
-#: Repository data folders (model manifests, prompt templates) sit beside the package.
-ROOT = Path(__file__).resolve().parent.parent
+try:  # one version, pyproject's, read from the installed distribution's metadata
+    __version__ = version("summarizer-fr-en")
+except PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"

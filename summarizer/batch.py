@@ -12,12 +12,17 @@ Kill-safety rests on three rules:
   files a killed run left behind are swept at the start of the next one.
 
 Resuming is reading the manifest: the latest line per input wins, and an input whose latest
-line is ``ok`` for the same bytes (sha256), task, model and prompt versions, with its outputs
-present, is not redone and gets no new line (so the manifest never holds the same work twice).
+line is ``ok`` for the same key (see `_Run.key`: the input's bytes and everything else that
+changes an output), with its outputs present, is not redone and gets no new line (so the
+manifest never holds the same work twice).
+
+Outputs are named after the whole input path (``a.txt`` → ``a.txt.brief.json``, see
+`output_path`), so no two inputs ever share an output, whatever else the folder holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import fnmatch
 import hashlib
@@ -27,20 +32,22 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from . import __version__
 from .brief import Briefer, brief_json, brief_markdown
 from .documents import parse_document
 from .errors import InputError, SummarizerError
 from .glossary import Glossary
-from .outputs import write_atomic
+from .outputs import is_inside, write_atomic
 from .runtimes.base import ChatRequest, Completion, OnResult, Runtime
-from .translate import Translator
+from .runtimes.openai import OpenAIRuntime
+from .translate import QUALITY, Translator
 
 Task = Literal["translate", "brief", "all"]
 TASKS: tuple[str, ...] = ("translate", "brief", "all")
@@ -50,26 +57,51 @@ MANIFEST = "manifest.jsonl"
 INDEX = "index.html"
 #: Input patterns when no --glob is given: the formats documents.py reads.
 DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm")
+#: Output kind (the manifest's `outputs` keys) → suffix added to the input's path.
+OUTPUT_KINDS: dict[str, str] = {
+    "translation": ".en.txt", "brief_json": ".brief.json", "brief_md": ".brief.md", "report": ".report.html",
+}
+TASK_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "translate": ("translation",), "brief": ("brief_json", "brief_md"), "all": ("translation", "brief_json", "brief_md"),
+}
 #: Suffixes of what batch and report write; never taken as inputs.
-OUTPUT_SUFFIXES: tuple[str, ...] = (".en.txt", ".brief.json", ".brief.md", ".report.html")
-OUTPUT_NAMES: frozenset[str] = frozenset({MANIFEST, INDEX})
+OUTPUT_SUFFIXES: tuple[str, ...] = tuple(OUTPUT_KINDS.values())
+#: Names of OUT_DIR's own files: an input so named is listed, then skipped with a reason.
+RESERVED_NAMES: frozenset[str] = frozenset({MANIFEST, INDEX})
 #: write_atomic's temp files (".NAME.<random>.tmp") for our outputs, left behind only by a kill.
-_STALE_TMP = re.compile(r"^\.(?:.+(?:\.en\.txt|\.brief\.json|\.brief\.md|\.report\.html)|index\.html)\.\w+\.tmp$")
+_STALE_TMP = re.compile(
+    rf"^\.(?:.+(?:{'|'.join(map(re.escape, OUTPUT_SUFFIXES))})|{re.escape(INDEX)})\.\w+\.tmp$"
+)
+
+
+def output_path(rel: str, kind: str) -> str:
+    """Where input `rel` (relative to IN_DIR) puts its output of `kind`, relative to OUT_DIR.
+
+    The whole input path plus a fixed suffix per kind: injective by construction, and stable
+    whatever else the folder holds (a name chosen among clashing inputs would move when a file
+    is added, and every rule that disambiguates has its own clashes).
+    """
+    return rel + OUTPUT_KINDS[kind]
 
 
 def is_output_name(name: str) -> bool:
-    return name in OUTPUT_NAMES or name.endswith(OUTPUT_SUFFIXES)
+    return name.endswith(OUTPUT_SUFFIXES)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"OUT_DIR {out_dir} exists and is not a folder")
 
 
 def _check_dirs(in_dir: Path, out_dir: Path) -> None:
+    """Refuse an OUT_DIR that is IN_DIR or above it: its outputs would land among the inputs,
+    where they are never read again (every input would be skipped as "inside OUT_DIR")."""
     if not in_dir.is_dir():
         raise InputError(f"{in_dir} is not a folder")
-    if out_dir.resolve() == in_dir.resolve():
-        raise InputError("OUT_DIR must differ from IN_DIR: outputs are never written among the inputs")
+    _check_out_dir(out_dir)
+    if is_inside(in_dir.resolve(), out_dir.resolve()):
+        raise InputError(f"OUT_DIR {out_dir} is IN_DIR or a folder that holds it: "
+                         "outputs must go outside IN_DIR (or into a new folder inside it)")
 
 
 def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bool = False) -> list[Path]:
@@ -77,8 +109,9 @@ def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bo
 
     Matching is case-insensitive, on the file name (on the path relative to `in_dir` when the
     pattern has a "/"). Hidden files and folders, our own outputs and `out_dir` (when it lies
-    inside `in_dir`) are left out; folder symlinks are never followed. File symlinks are listed,
-    and `run_batch` records one that leads outside `in_dir` as skipped instead of reading it.
+    inside `in_dir`) are left out; folder symlinks are never followed. File symlinks and files
+    named like OUT_DIR's own (index.html) are listed: `run_batch` records them as skipped, with
+    the reason, instead of dropping them unseen.
     """
     in_dir = Path(in_dir)
     _check_dirs(in_dir, Path(out_dir))
@@ -105,36 +138,51 @@ def discover(in_dir: Path, out_dir: Path, glob: str | None = None, recursive: bo
 # --- manifest ------------------------------------------------------------------------------------
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """The latest entry per input path. Lines that do not parse (a crash mid-write) are ignored."""
+def read_manifest(out_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
+    """The latest entry per input path. Lines that are not a JSON object with a string "path"
+    (a crash mid-write, a bad hand edit) are skipped, and passed to `warn` if given. Entries are
+    otherwise unchecked: readers validate what they use."""
     latest: dict[str, dict[str, Any]] = {}
     try:
         raw = (Path(out_dir) / MANIFEST).read_bytes()
     except FileNotFoundError:
         return latest
-    for line in raw.split(b"\n"):
+    for n, line in enumerate(raw.split(b"\n"), 1):
         try:
             entry = json.loads(line)
         except ValueError:
-            continue
+            entry = None
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             latest[entry["path"]] = entry
+        elif line.strip() and warn:
+            warn(f"{MANIFEST} line {n} is not an entry (cut short by a crash, or edited): skipped")
     return latest
 
 
-class _Manifest:
-    """The run's exclusive, append-only handle on manifest.jsonl."""
+class BatchLock:
+    """Exclusive hold on OUT_DIR for one batch: the `flock`-ed, append-only manifest.jsonl.
 
-    def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    Take it before the slow start (loading a model) so that a second batch on the same OUT_DIR
+    is refused at once, and hold it while the report is written:
+    `with BatchLock(out_dir) as lock: ... run_batch(..., lock=lock); write_index(out_dir)`.
+    Raises InputError when another batch holds it. Temp files a killed run left are swept here,
+    when no other run can be writing them.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        _check_out_dir(self.out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.out_dir / MANIFEST, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(self.fd)
-            raise InputError(f"another `summarize batch` is writing to {path.parent}; wait for it to end") from None
+            raise InputError(f"another `summarize batch` is writing to {self.out_dir}; wait for it to end") from None
         size = os.fstat(self.fd).st_size
         if size and os.pread(self.fd, 1, size - 1) != b"\n":
             self._write(b"\n")  # end the line a crash cut short, so ours starts clean
+        _sweep_temp_files(self.out_dir)
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -147,6 +195,12 @@ class _Manifest:
 
     def close(self) -> None:
         os.close(self.fd)
+
+    def __enter__(self) -> BatchLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _sweep_temp_files(out_dir: Path) -> None:
@@ -232,18 +286,6 @@ class _Metered(Runtime):
         """Nothing to release: the caller owns and closes the real runtime."""
 
 
-def output_names(rels: Iterable[str]) -> dict[str, str]:
-    """Relative input path → NAME (path without extension) its outputs are named after.
-
-    Inputs that would share a NAME (`a.txt` and `a.html`) keep their extension instead
-    (`a.txt.brief.json`), so no input's outputs replace another's.
-    """
-    rels = list(rels)
-    stems = {rel: rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel for rel in rels}
-    clashes = Counter(stems.values())
-    return {rel: rel if clashes[stem] > 1 else stem for rel, stem in stems.items()}
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -252,26 +294,43 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _server(runtime: Runtime) -> dict[str, str] | None:
+    """What a server-backed runtime really runs: the same model id may name another server or model."""
+    if isinstance(runtime, OpenAIRuntime):
+        return {"base_url": runtime.base_url, "model": runtime.served_model()}
+    return None
+
+
+def _glossary_sha256(glossary: Glossary) -> str:
+    return _sha256(json.dumps(glossary.terms, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
 @dataclass
 class _Job:
     path: Path
     rel: str
-    name: str
 
 
 class _Run:
     """State shared by the workers of one run_batch call."""
 
-    def __init__(self, runtime: Runtime, glossary: Glossary, in_dir: Path, out_dir: Path, task: str,
+    def __init__(self, runtime: Runtime, glossary: Glossary, in_dir: Path, out_dir: Path, task: str, quality: str,
                  force: bool, previous: dict[str, dict[str, Any]], progress: BatchProgress | None, total: int) -> None:
         self.runtime, self.glossary, self.task, self.force, self.previous = runtime, glossary, task, force, previous
+        self.quality = quality
         self.in_real, self.out_dir, self.out_real = in_dir.resolve(), out_dir, out_dir.resolve()
         self.stop = threading.Event()
-        self.versions: dict[str, str] = {}
+        versions: dict[str, str] = {}
         if task in ("translate", "all"):
-            self.versions["translate"] = Translator(runtime, glossary).prompt_version
+            versions["translate"] = Translator(runtime, glossary).prompt_version
         if task in ("brief", "all"):
-            self.versions["brief"] = Briefer(runtime, glossary).prompt_version  # refuses a non-chat model
+            versions["brief"] = Briefer(runtime, glossary).prompt_version  # refuses a non-chat model
+        #: Everything besides the input's bytes that changes an output; any difference means redo.
+        self.key: dict[str, Any] = {
+            "task": task, "model": runtime.model_id, "server": _server(runtime), "prompt_versions": versions,
+            "quality": None if task == "brief" else quality, "glossary_sha256": _glossary_sha256(glossary),
+            "version": __version__,
+        }
         self.callback, self.total = progress, total
         self.lock = threading.Lock()
         self.done, self.tokens, self.started = 0, 0, time.perf_counter()
@@ -287,27 +346,33 @@ class _Run:
 
     def refusal(self, path: Path) -> str | None:
         """Why an input is not read at all, or None."""
+        if path.name in RESERVED_NAMES:
+            return f"named like the batch's own {path.name}: not read (rename it to process it)"
         real = path.resolve()
         if path.is_symlink() and not real.exists():
             return "broken symlink"
-        if not _inside(real, self.in_real):
+        if not is_inside(real, self.in_real):
             return f"leads to {real}, outside IN_DIR: symlink not followed"
-        if _inside(real, self.out_real):
+        if is_inside(real, self.out_real):
             return "inside OUT_DIR: not read"
         if not real.is_file():
             return "not a regular file"
         return None
 
-    def up_to_date(self, entry: dict[str, Any] | None, sha: str) -> bool:
+    def outputs(self, rel: str) -> dict[str, str]:
+        return {kind: output_path(rel, kind) for kind in TASK_OUTPUTS[self.task]}
+
+    def up_to_date(self, entry: dict[str, Any] | None, rel: str, sha: str) -> bool:
+        """Whether the latest entry is ok for this very work, with its outputs present (an entry
+        is compared whole, never followed: its paths may have been edited)."""
+        outputs = self.outputs(rel)
         return bool(
             entry
             and entry.get("status") == "ok"
             and entry.get("sha256") == sha
-            and entry.get("task") == self.task
-            and entry.get("model") == self.runtime.model_id
-            and entry.get("prompt_versions") == self.versions
-            and entry.get("outputs")
-            and all((self.out_dir / p).is_file() for p in entry["outputs"].values())
+            and all(entry.get(k) == v for k, v in self.key.items())
+            and entry.get("outputs") == outputs
+            and all((self.out_dir / p).is_file() for p in outputs.values())
         )
 
     def process(self, job: _Job) -> tuple[FileRow, dict[str, Any] | None]:
@@ -317,9 +382,8 @@ class _Run:
         self.notify(job.rel)
         started = time.perf_counter()
         entry: dict[str, Any] = {
-            "path": job.rel, "name": job.name, "source": str(job.path.absolute()), "sha256": None,
-            "task": self.task, "model": self.runtime.model_id, "runtime": self.runtime.name,
-            "prompt_versions": self.versions,
+            "path": job.rel, "source": str(job.path.absolute()), "sha256": None, **self.key,
+            "runtime": self.runtime.name,
         }
         metered = _Metered(self.runtime, self.stop, lambda n: self.notify(job.rel, tokens=n))
         try:
@@ -329,8 +393,10 @@ class _Run:
             data = job.path.read_bytes()
             entry["sha256"] = _sha256(data)
             prev = self.previous.get(job.rel)
-            if not self.force and self.up_to_date(prev, entry["sha256"]):
-                row = FileRow(job.rel, "skipped", prev.get("title"), prev.get("decisions"),
+            if not self.force and self.up_to_date(prev, job.rel, entry["sha256"]):
+                title, decisions = prev.get("title"), prev.get("decisions")
+                row = FileRow(job.rel, "skipped", title if isinstance(title, str) else None,
+                              decisions if type(decisions) is int else None,
                               reason=f"up to date (done {prev.get('finished_at', '')})")
                 return row, None
             try:
@@ -355,14 +421,14 @@ class _Run:
         timings: dict[str, float] = {}
         translation = brief = None
         if self.task in ("translate", "all"):
-            translation = Translator(rt, self.glossary).translate_document(doc)
+            translation = Translator(rt, self.glossary, quality=self.quality).translate_document(doc)
             lost = [f"{s.block + 1}.{s.line + 1}: {'; '.join(s.issues)}"
                     for s in translation.segments if s.source.strip() and not s.target.strip()]
             if lost:
                 raise SummarizerError(f"no translation for segment(s) {', '.join(lost[:3])}")
             details["flagged_segments"] = sum(1 for s in translation.segments if s.issues)
             timings["translation"] = round(translation.seconds, 3)
-            files[f"{job.name}.en.txt"] = translation.text()
+            files["translation"] = translation.text()
         if self.task in ("brief", "all"):
             brief = Briefer(rt, self.glossary).brief(doc)
             if translation is not None:
@@ -371,14 +437,13 @@ class _Run:
             timings.update(brief.timings)
             details["title"] = brief.source.title_en or brief.source.title_fr
             details["decisions"] = len(brief.decisions)
-            files[f"{job.name}.brief.json"] = brief_json(brief)
-            files[f"{job.name}.brief.md"] = brief_markdown(brief)
+            files["brief_json"] = brief_json(brief)
+            files["brief_md"] = brief_markdown(brief)
         if self.stop.is_set():
             raise _Cancelled  # after Ctrl-C nothing more is written
-        for rel, text in files.items():
-            write_atomic(self.out_dir / rel, text, protect=(job.path,))
-        keys = {".en.txt": "translation", ".brief.json": "brief_json", ".brief.md": "brief_md"}
-        outputs = {next(k for s, k in keys.items() if rel.endswith(s)): rel for rel in files}
+        outputs = self.outputs(job.rel)
+        for kind, text in files.items():
+            write_atomic(self.out_dir / outputs[kind], text, protect=(job.path,))
         details["timings"] = timings
         return outputs, details
 
@@ -404,42 +469,45 @@ def run_batch(
     out_dir: Path,
     *,
     task: Task = "brief",
+    quality: str = "balanced",
     files: Sequence[Path] | None = None,
     force: bool = False,
     progress: BatchProgress | None = None,
+    lock: BatchLock | None = None,
 ) -> BatchReport:
     """Process `files` (default: `discover(in_dir, out_dir)`) into `out_dir`, up to
     `runtime.parallel` documents at once, appending one manifest line per input processed.
+    `quality` is the translation quality level (translate.QUALITY). `lock`: the caller's
+    `BatchLock` on `out_dir` (default: taken and released here).
 
     Ctrl-C (KeyboardInterrupt) cancels what has not started, lets nothing more be written and
     re-raises; every line already in the manifest stays valid.
     """
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    if quality not in QUALITY:
+        raise InputError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITY)}")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     _check_dirs(in_dir, out_dir)
+    if lock is not None and lock.out_dir.resolve() != out_dir.resolve():
+        raise ValueError(f"the lock given is on {lock.out_dir}, not on {out_dir}")
     files = discover(in_dir, out_dir) if files is None else files
     rels = [os.path.relpath(os.path.abspath(p), os.path.abspath(in_dir)).replace(os.sep, "/") for p in files]
     outside = [r for r in rels if r.startswith("../")]
     if outside:
         raise InputError(f"{outside[0]} is not inside {in_dir}")
-    names = output_names(rels)
-    jobs = [_Job(Path(in_dir, r), r, names[r]) for r in dict.fromkeys(rels)]
+    jobs = [_Job(Path(in_dir, r), r) for r in dict.fromkeys(rels)]
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = _Manifest(out_dir / MANIFEST)
-    try:
-        _sweep_temp_files(out_dir)
-        state = _Run(runtime, glossary, in_dir, out_dir, task, force, read_manifest(out_dir), progress, len(jobs))
-        rows = _execute(state, jobs, manifest)
-    finally:
-        manifest.close()
+    with BatchLock(out_dir) if lock is None else contextlib.nullcontext(lock) as held:
+        state = _Run(runtime, glossary, in_dir, out_dir, task, quality, force, read_manifest(out_dir), progress,
+                     len(jobs))
+        rows = _execute(state, jobs, held)
     order = {r: i for i, r in enumerate(j.rel for j in jobs)}
     rows.sort(key=lambda row: order[row.path])
     return BatchReport(rows=rows, seconds=time.perf_counter() - state.started)
 
 
-def _execute(state: _Run, jobs: list[_Job], manifest: _Manifest) -> list[FileRow]:
+def _execute(state: _Run, jobs: list[_Job], manifest: BatchLock) -> list[FileRow]:
     """Run the jobs on a thread pool; manifest lines are appended here, in the main thread only."""
     rows: list[FileRow] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(state.runtime.parallel, len(jobs))),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from .documents import Document
-from .errors import GenerationError, describe_validation
+from .errors import GenerationError, InputError, ModelError, describe_validation
 from .glossary import Glossary
 from .grounding import ground_decisions, source_values, unsupported_numbers
 from .numbers import join_digit_groups
@@ -27,6 +27,10 @@ from .translate import Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
+#: Answer budget of the decisions request.
+EXTRACT_MAX_TOKENS = 1200
+#: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
+CHARS_PER_TOKEN_LOW = 4
 
 
 def numbered_article(sentences: list[Sentence]) -> str:
@@ -37,7 +41,7 @@ def numbered_article(sentences: list[Sentence]) -> str:
 class Briefer:
     def __init__(self, runtime: Runtime, glossary: Glossary) -> None:
         if runtime.kind != "chat":
-            raise GenerationError(f"`brief` needs a chat model; {runtime.model_id} is a {runtime.kind} model")
+            raise ModelError(f"`brief` needs a chat model; {runtime.model_id} is a {runtime.kind} model")
         self.runtime = runtime
         self.glossary = glossary
         self.prompt = load_prompt("brief")
@@ -88,7 +92,7 @@ class Briefer:
         schema = ModelDecisions.model_json_schema()
         error = ""
         for _attempt in range(2):
-            out = self._chat(ChatRequest(messages=messages, max_tokens=1200, json_schema=schema))
+            out = self._chat(ChatRequest(messages=messages, max_tokens=EXTRACT_MAX_TOKENS, json_schema=schema))
             if out.finish_reason == "error":
                 error = out.error or "runtime error"
             elif out.finish_reason == "length":
@@ -104,6 +108,20 @@ class Briefer:
             ]
         raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
 
+    def _check_fits(self, doc: Document, article: str) -> None:
+        """Refuse up front an article that cannot fit the model's window, rather than send requests
+        that are sure to fail. The estimate errs low (4 characters a token), so what it refuses
+        would certainly overflow."""
+        window = self.runtime.context
+        prompt = len(self.prompt["system"]) + len(article) + len(doc.title or "")
+        needed = prompt // CHARS_PER_TOKEN_LOW + EXTRACT_MAX_TOKENS
+        if window is not None and needed > window:
+            raise InputError(
+                f"{doc.name} is too long for a brief with {self.runtime.model_id}: about {needed:,} tokens "
+                f"({len(doc.text):,} characters) for a {window:,}-token window. Translate it instead "
+                "(`summarize translate` works piece by piece) or brief it in parts."
+            )
+
     def brief(self, doc: Document, *, translator: Translator | None = None,
               progress: Progress | None = None) -> Brief:
         """Summary + grounded decisions (+ translation when a translator is given)."""
@@ -113,6 +131,7 @@ class Briefer:
         total = 3 if translator else 2
         sentences = number_sentences(doc.text)
         article = numbered_article(sentences)
+        self._check_fits(doc, article)
 
         t = time.perf_counter()
         proposed = self.extract(article, doc.title, self.candidates(sentences))

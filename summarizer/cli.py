@@ -14,21 +14,29 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from .errors import SummarizerError
+from .errors import GenerationError, InputError, ModelError, SummarizerError
 from .translate import MAX_CANDIDATES, QUALITY
 
 app = typer.Typer(
     help="Offline French news → English translations and decision briefs, on local open models.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 models_app = typer.Typer(help="List, locate and fetch models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
-err = Console(stderr=True)
+# Markup off: messages carry user data (file names such as "notes[draft].txt", install hints such
+# as '.[embedded]') that rich would otherwise read as tags. No hard wrap: a logged message or a
+# command in it must survive copy-paste whatever the terminal width.
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 state = {"verbose": False}
+
+
+def say(message: str, label: str = "", style: str = "") -> None:
+    """One message on stderr, optionally after a coloured label ("Error:", "Warning:")."""
+    err.print(Text.assemble((label + " ", style), message) if label else Text(message))
 
 
 class TextFormat(str, Enum):
@@ -52,8 +60,34 @@ KeepBoilerplateOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Ke
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
 
 
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    from . import __version__
+    from .models import default_model
+
+    try:
+        model = default_model().id
+    except SummarizerError as exc:
+        model = f"none ({exc})"
+    print(f"summarize {__version__}\ndefault model: {model}")
+    for engine in ("xllamacpp", "transformers", "torch"):  # the engines behind llama.cpp and HF models
+        try:
+            print(f"{engine}: {installed(engine)}")
+        except PackageNotFoundError:
+            print(f"{engine}: not installed")
+    raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show runtime logs.")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show runtime logs.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version, the default model and the engines, then exit.")] = False,
+) -> None:
     state["verbose"] = verbose
 
 
@@ -62,10 +96,10 @@ def run() -> None:
     try:
         app()
     except SummarizerError as exc:
-        err.print(f"[red]Error:[/red] {exc}", highlight=False)
+        say(str(exc), "Error:", "red")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("Interrupted.")
+        say("Interrupted.")
         sys.exit(130)
 
 
@@ -80,7 +114,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
             step = done * 10 // max(total, 1)
             if step != shown["step"]:
                 shown["step"] = step
-                err.print(f"{label}: {done}/{total}", highlight=False)
+                say(f"{label}: {done}/{total}")
 
         yield plain
         return
@@ -102,7 +136,7 @@ def _load(model: str | None, threads: int | None, parallel: int, task: str):
 
     spec = resolve(model)
     if task not in spec.tasks:
-        raise SummarizerError(f"model {spec.id} does not serve `{task}` (it serves: {', '.join(spec.tasks)})")
+        raise ModelError(f"model {spec.id} does not serve `{task}` (it serves: {', '.join(spec.tasks)})")
     with progress_bar(f"Preparing {spec.id}") as update:
         runtime = load_runtime(spec, threads=threads, parallel=parallel, verbose=state["verbose"], progress=update)
     return spec, runtime
@@ -114,10 +148,22 @@ def _read(source: str, keep_boilerplate: bool):
     doc = read_document(source, keep_boilerplate=keep_boilerplate)
     if doc.removed:
         labels = sorted({r.label for r in doc.removed})
-        err.print(f"Removed {len(doc.removed)} boilerplate line(s) ({', '.join(labels)}); --keep-boilerplate keeps them.")
+        say(f"Removed {len(doc.removed)} boilerplate line(s) ({', '.join(labels)}); --keep-boilerplate keeps them.")
+    for warning in doc.warnings:
+        say(warning, "Warning:", "yellow")
     if not looks_french(doc):
-        err.print(f"[yellow]Warning:[/yellow] {doc.name} does not look French (detected: {doc.language}).")
+        say(f"{doc.name} does not look French (detected: {doc.language}).", "Warning:", "yellow")
     return doc
+
+
+def _check_output(output: Path | None, source: str) -> None:
+    """Refuse, before any model is loaded, an output path that would fail or destroy the input."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise InputError(f"-o {output} is a folder; give a file name")
+    if source != "-" and Path(source).exists() and output.resolve() == Path(source).resolve():
+        raise InputError(f"-o {output} is the input file; refusing to overwrite it")
 
 
 def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
@@ -128,7 +174,7 @@ def _emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None
     from .outputs import write_atomic
 
     write_atomic(output, text, protect=inputs)
-    err.print(f"Wrote {output}")
+    say(f"Wrote {output}")
 
 
 @app.command()
@@ -152,6 +198,7 @@ def translate(
     from .glossary import default_glossary
     from .translate import Translator
 
+    _check_output(output, source)
     gloss = default_glossary(glossary)
     if lines:
         from .documents import read_text_lines
@@ -164,10 +211,10 @@ def translate(
     with runtime, progress_bar("Translating") as update:
         translator = Translator(runtime, gloss, quality=quality.value, candidates=candidates)
         result = translator.translate_lines(texts, update) if doc is None else translator.translate_document(doc, update)
-    flagged = [s for s in result.segments if s.issues]
-    for seg in flagged:
-        err.print(f"[yellow]Check segment {seg.block + 1}.{seg.line + 1}:[/yellow] {'; '.join(seg.issues)}", highlight=False)
-    err.print(
+    for seg in result.segments:
+        if seg.issues:
+            say("; ".join(seg.issues), f"Check segment {seg.label}:", "yellow")
+    say(
         f"{len(result.segments)} segments in {result.seconds:.1f} s, "
         f"{result.completion_tokens / max(result.seconds, 1e-9):.1f} generated tokens/s ({spec.id}, {runtime.name})"
     )
@@ -182,6 +229,11 @@ def translate(
         text = "\n".join(s.target for s in result.segments) + "\n" if doc is None else result.text()
     inputs = (Path(source),) if source != "-" else ()
     _emit(text, output, inputs)
+    if result.lost:
+        raise GenerationError(
+            f"{len(result.lost)} of {len(result.segments)} segment(s) have no usable translation "
+            f"({', '.join(seg.label for seg in result.lost)}): the output is incomplete"
+        )
 
 
 class BriefFormat(str, Enum):
@@ -206,6 +258,7 @@ def brief(
     from .glossary import default_glossary
     from .translate import Translator
 
+    _check_output(output, source)
     gloss = default_glossary(glossary)
     doc = _read(source, keep_boilerplate)
     spec, runtime = _load(model, threads, parallel, "brief")
@@ -213,7 +266,7 @@ def brief(
         translator = Translator(runtime, gloss) if with_translation else None
         result = Briefer(runtime, gloss).brief(doc, translator=translator, progress=update)
     g = result.grounding
-    err.print(
+    say(
         f"{len(result.decisions)} decision(s), {len(g.dropped)} dropped, {g.flagged} flagged "
         f"in {result.timings['total']:.1f} s ({spec.id})"
     )
@@ -246,7 +299,7 @@ def models_list() -> None:
         return
     table = Table("id", "runtime", "tasks", "size", "licence", "available")
     for row in rows:
-        table.add_row(*row[:5], ("[green]" if row[5].startswith("yes") else "[red]") + row[5])
+        table.add_row(*map(Text, row[:5]), Text(row[5], style="green" if row[5].startswith("yes") else "red"))
     console.print(table)
 
 
@@ -294,10 +347,10 @@ def serve(
 
     spec = resolve(model)
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
-        err.print(f"[yellow]Warning:[/yellow] listening on {host} without --api-key: anyone who reaches it can use it.")
+        say(f"listening on {host} without --api-key: anyone who reaches it can use it.", "Warning:", "yellow")
 
     def ready(url: str) -> None:
-        err.print(f"Serving {spec.id} at {url}/v1 ({parallel} slots); Ctrl-C stops.", highlight=False)
+        say(f"Serving {spec.id} at {url}/v1 ({parallel} slots); Ctrl-C stops.")
 
     if spec.runtime == "llamacpp":  # assemble embedded weights with a progress bar; serve() rejects the rest
         with progress_bar(f"Preparing {spec.id}") as update:
@@ -347,8 +400,6 @@ def batch(
     """
     import os
 
-    from rich.text import Text
-
     from .batch import discover, run_batch
     from .errors import InputError
     from .glossary import default_glossary
@@ -373,14 +424,14 @@ def batch(
                                rate=f"{tokens_per_s:.1f} tok/s")
                     if not err.is_terminal and done > logged[0]:  # logs get one line per finished file
                         logged[0] = done
-                        err.print(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)", highlight=False, markup=False)
+                        say(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)")
 
                 report = run_batch(runtime, gloss, in_dir, out_dir, task=task.value, files=files,
                                    force=force, progress=update)
         except KeyboardInterrupt:
             # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
             # already complete on disk, so exiting at once is safe; a rerun resumes.
-            err.print("Interrupted: the manifest keeps every finished article; run the same command to resume.")
+            say("Interrupted: the manifest keeps every finished article; run the same command to resume.")
             sys.stderr.flush()
             os._exit(130)
     index = write_index(out_dir)
@@ -393,6 +444,6 @@ def batch(
                       "" if row.decisions is None else str(row.decisions), f"{row.seconds:.0f}", str(row.tokens))
     err.print(table)
     c = report.counts
-    err.print(f"{c['ok']} ok, {c['skipped']} skipped, {c['failed']} failed in {report.seconds:.1f} s, "
-              f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}", highlight=False, markup=False)
+    say(f"{c['ok']} ok, {c['skipped']} skipped, {c['failed']} failed in {report.seconds:.1f} s, "
+        f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}")
     raise typer.Exit(report.exit_code)

@@ -141,6 +141,8 @@ class Document:
     language: str = ""
     language_confidence: float = 0.0
     metadata: dict[str, str] = field(default_factory=dict)
+    #: What the reader had to guess or repair (bytes that are not UTF-8), for the user to check.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -161,8 +163,12 @@ def _refuse_binary(data: bytes, name: str) -> None:
         raise InputError(f"{name} is not a text document: it looks like a binary file. {ACCEPTED}")
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and the encoding that read it. UTF-16/32 with a BOM is what Windows editors save."""
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, int]:
+    """Text, the encoding that read it and how many invalid bytes were replaced. UTF-16/32 with a
+    BOM is what Windows editors save."""
     for bom, encoding in (
         (b"\xff\xfe\x00\x00", "utf-32"),
         (b"\x00\x00\xfe\xff", "utf-32"),
@@ -171,21 +177,31 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return data.decode(encoding), encoding, 0
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name} starts with a {encoding} mark but is not valid {encoding}.") from exc
     _refuse_binary(data, name)
     utf8 = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    for encoding in (utf8, "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return data.decode(utf8), utf8, 0
+    except UnicodeDecodeError:
+        pass
+    # Not valid UTF-8. A UTF-8 file with a few stray bytes still holds many well-formed multi-byte
+    # sequences ("é" = C3 A9); a Windows-1252 file holds almost none. Decoding the former as
+    # cp1252 would turn every accent into mojibake ("dÃ©cidÃ©"), so only the latter falls back.
+    sequences = len(_UTF8_SEQUENCE.findall(data))
+    stray = sum(1 for byte in data if byte >= 0x80) - sum(map(len, _UTF8_SEQUENCE.findall(data)))
+    if sequences > stray:
+        return data.decode(utf8, errors="replace"), utf8, stray
+    try:
+        return data.decode("cp1252"), "cp1252", 0
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", 0
 
 
 def read_text_bytes(data: bytes, name: str) -> str:
-    """Decode an input file's bytes (UTF-8 ± BOM, else Windows-1252, else Latin-1).
+    """Decode an input file's bytes (UTF-8 ± BOM; UTF-8 with stray bytes replaced when most of it is
+    UTF-8; else Windows-1252, else Latin-1).
 
     Raises InputError for binary data (PDF, ZIP/Office, images, NUL bytes, control characters),
     naming what the file looks like and what is accepted.
@@ -439,7 +455,7 @@ def parse_document(
     data: bytes, name: str, *, path: Path | None = None, keep_boilerplate: bool = False
 ) -> Document:
     """Build a Document from raw bytes; ``name`` (its extension) picks the format."""
-    raw, encoding = _decode(data, name)
+    raw, encoding, replaced = _decode(data, name)
     text = _normalise(raw)
     if not text.strip():
         raise InputError(f"{name} is empty.")
@@ -462,6 +478,7 @@ def parse_document(
         blocks.insert(0, title)
     cleaned = "\n\n".join(blocks)
     language, confidence = detect_language(cleaned)
+    warnings = [f"{name}: {replaced} byte(s) that are not UTF-8 were replaced by \ufffd; check the text there."] if replaced else []
     return Document(
         name=name,
         path=path,
@@ -472,6 +489,7 @@ def parse_document(
         language=language,
         language_confidence=confidence,
         metadata=metadata,
+        warnings=warnings,
     )
 
 

@@ -91,6 +91,10 @@ class GoldDecision(_Strict):
     accepted_figures: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(min_length=1)
     match: list[Group] = Field(min_length=1)
+    #: A key decision must be found (recall counts only these); an incidental one may be listed freely.
+    key: bool = True
+    #: Groups the predicted actor must satisfy: the body that decided, not the person quoted.
+    actor_match: list[Group] | None = None
 
     @field_validator("figures", "accepted_figures")
     @classmethod

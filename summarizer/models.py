@@ -1,7 +1,7 @@
 """Models are data: TOML manifests say what a model is and where its weights come from.
 
-Shipped manifests live in ``ROOT/models``; users add or override models in
-``user_config_dir("summarizer")/models`` and ``$SUMMARIZER_MODELS_DIR`` (``os.pathsep``-separated),
+Shipped manifests live in ``models/`` (inside the package once installed, see ``resources``);
+users add or override models in ``user_config_dir("summarizer")/models`` and ``$SUMMARIZER_MODELS_DIR`` (``os.pathsep``-separated),
 later folders winning on equal ids. Only `hub_reachable` and `pull` ever touch the network:
 everything else must work, and fail fast, on an offline machine.
 """
@@ -28,8 +28,8 @@ import huggingface_hub
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from summarizer import ROOT
-from summarizer.errors import ModelError, describe_validation
+from .errors import ModelError, describe_validation
+from .resources import data_dir
 
 #: progress(done_bytes, total_bytes), called while assembling or verifying large files.
 Progress = Callable[[int, int], None]
@@ -151,7 +151,7 @@ class ModelSpec(_Strict):
 
 def manifest_dirs() -> list[Path]:
     """Folders searched for manifests, lowest precedence first."""
-    dirs = [ROOT / "models", Path(platformdirs.user_config_dir("summarizer")) / "models"]
+    dirs = [data_dir("models"), Path(platformdirs.user_config_dir("summarizer")) / "models"]
     extra = os.environ.get("SUMMARIZER_MODELS_DIR", "")
     dirs += [Path(d).expanduser() for d in extra.split(os.pathsep) if d]
     return dirs

@@ -4,27 +4,57 @@ and an existing output is only replaced by a complete new one."""
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
+import secrets
+import stat
+from pathlib import Path, PurePosixPath
 
 from .errors import InputError
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether resolved `path` is resolved `folder` or lies below it."""
+    return path == folder or folder in path.parents
+
+
+def contained(folder: Path, rel: object) -> Path | None:
+    """The resolved `folder/rel` when `rel` is a canonical relative POSIX path (no `..`, not
+    absolute) that stays below `folder` once symlinks are followed; else None. For paths read
+    from files a person may have edited (the manifest), which must never lead outside `folder`."""
+    if not isinstance(rel, str) or "\x00" in rel:
+        return None
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or not pure.parts or ".." in pure.parts or pure.as_posix() != rel:
+        return None
+    root = Path(folder).resolve()
+    path = (root / rel).resolve()
+    return path if root in path.parents else None
+
+
 def write_atomic(path: Path, data: str | bytes, *, protect: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` atomically. Paths in `protect` (the inputs) are never overwritten."""
+    """Write `data` to `path` atomically. Paths in `protect` (the inputs) are never overwritten.
+
+    The new file gets the mode of the file it replaces, or else the usual mode for a new file
+    (0666 less the process umask): results are meant to be shared like any file the user makes.
+    """
     target = path.resolve()
     for p in protect:
         if p.exists() and target.exists() and os.path.samefile(p, target):
             raise InputError(f"refusing to overwrite the input file {p}")
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    # os.open applies the umask, which cannot be read without changing it (racy with threads).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
+            try:
+                os.fchmod(f.fileno(), stat.S_IMODE(target.stat().st_mode))
+            except FileNotFoundError:
+                pass
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

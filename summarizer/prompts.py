@@ -8,13 +8,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import ROOT
 from .errors import SummarizerError
+from .resources import data_dir
 
 
 def prompts_dir() -> Path:
     """`$SUMMARIZER_PROMPTS_DIR` lets a user try a prompt without touching the install."""
-    return Path(os.environ.get("SUMMARIZER_PROMPTS_DIR") or ROOT / "prompts")
+    return Path(os.environ.get("SUMMARIZER_PROMPTS_DIR") or data_dir("prompts"))
 
 
 @cache

@@ -2,24 +2,33 @@
 
 Built only from the manifest (latest entry per input) and the outputs, so it can be rebuilt at any
 time. Pages are self-contained (inline CSS, no scripts, no external resources) and every piece
-of text is HTML-escaped. The French column is the cleaned source, re-read from the input when it
+of text is HTML-escaped. The French column is the cleaned source, re-read from IN_DIR when it
 still has the bytes the manifest recorded; each decision's evidence sentences are wrapped in
 <mark>, which is how a reader checks a decision against what the article says.
+
+The manifest is a text file anyone may edit, so nothing in it is trusted: an entry of the wrong
+shape is skipped with a warning, paths are used only when they stay inside OUT_DIR (IN_DIR for
+the source), and outputs that do not read back as what batch writes are left out.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 from html import escape
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 from urllib.parse import quote
 
-from .batch import INDEX, read_manifest
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .batch import INDEX, output_path, read_manifest
 from .documents import parse_document
-from .errors import SummarizerError
-from .outputs import write_atomic
+from .errors import SummarizerError, describe_validation
+from .outputs import contained, write_atomic
+from .schema import Brief
+
+log = logging.getLogger(__name__)
 from .segment import number_sentences, split_paragraphs
 
 CSS = """
@@ -40,29 +49,65 @@ def _page(title: str, body: str) -> str:
             f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n")
 
 
-def page_name(entry: dict[str, Any]) -> str:
-    """Path of an entry's detail page, relative to OUT_DIR."""
-    return f"{entry['name']}.report.html"
+class _Entry(BaseModel):
+    """The manifest fields the report shows, type-checked (a hand-edited line may hold anything)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+    path: str
+    status: Literal["ok", "skipped", "failed"]
+    sha256: str | None = None
+    title: str | None = None
+    decisions: int | None = None
+    reason: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    model: str = ""
+    prompt_versions: dict[str, str] = {}
+    outputs: dict[str, str] = {}
+
+
+def _entry(raw: dict[str, Any], out_dir: Path) -> _Entry | None:
+    """`raw` checked: None, with a warning, when it is of the wrong shape or names a path that
+    leads outside OUT_DIR."""
+    try:
+        entry = _Entry.model_validate(raw)
+    except ValidationError as exc:
+        log.warning("manifest entry %r skipped: %s", raw.get("path"), describe_validation(exc, limit=1, root="entry"))
+        return None
+    bad = [p for p in [output_path(entry.path, "report"), *entry.outputs.values()] if contained(out_dir, p) is None]
+    if bad:
+        log.warning("manifest entry %r skipped: %r is not a path inside OUT_DIR", entry.path, bad[0])
+        return None
+    return entry
 
 
 def _read(out_dir: Path, rel: str | None) -> str | None:
-    if not rel:
-        return None
+    path = contained(out_dir, rel)
     try:
-        return (out_dir / rel).read_text(encoding="utf-8")
-    except OSError:
+        return path.read_text(encoding="utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
         return None
 
 
-def _source_text(entry: dict[str, Any]) -> str | None:
-    """The cleaned French text, if the input is still there with the bytes that were processed."""
+def _brief(out_dir: Path, rel: str | None) -> dict[str, Any] | None:
+    """The brief as batch wrote it, or None when it is missing or is not a brief."""
+    raw = _read(out_dir, rel)
     try:
-        path = Path(entry["source"])
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        return Brief.model_validate_json(raw).model_dump(mode="json") if raw else None
+    except ValidationError:
+        log.warning("%s is not a brief: left out of the report", rel)
+        return None
+
+
+def _source_text(entry: _Entry, in_dir: Path | None) -> str | None:
+    """The cleaned French text, if the input is still in IN_DIR with the bytes that were processed."""
+    path = contained(in_dir, entry.path) if in_dir else None
+    try:
+        data = path.read_bytes() if path else None
+        if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None
         return parse_document(data, path.name, path=path).text
-    except (OSError, KeyError, SummarizerError):
+    except (OSError, SummarizerError):
         return None
 
 
@@ -130,21 +175,19 @@ def _decisions_table(brief: dict[str, Any]) -> str:
     return f'<table class="decisions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _detail(out_dir: Path, entry: dict[str, Any]) -> str:
-    outputs = entry.get("outputs", {})
-    raw = _read(out_dir, outputs.get("brief_json"))
-    brief = json.loads(raw) if raw else None
-    english = _read(out_dir, outputs.get("translation"))
+def _detail(out_dir: Path, in_dir: Path | None, entry: _Entry) -> str:
+    brief = _brief(out_dir, entry.outputs.get("brief_json"))
+    english = _read(out_dir, entry.outputs.get("translation"))
     evidence: dict[int, list[str]] = {}
     for d in (brief or {}).get("decisions", []):
         for e in d["evidence"]:
             evidence.setdefault(e["sentence"], []).append(d["id"])
-    source = _source_text(entry)
+    source = _source_text(entry, in_dir)
     french = _marked_french(source, evidence) if source is not None else None
-    title = entry.get("title") or entry["path"]
-    back = "../" * entry["name"].count("/") + INDEX
-    versions = ", ".join(f"{k} {v}" for k, v in entry.get("prompt_versions", {}).items())
-    about = f'{entry["path"]} · {entry.get("model", "")} · {versions}'
+    title = entry.title or entry.path
+    back = "../" * (len(PurePosixPath(entry.path).parts) - 1) + INDEX
+    versions = ", ".join(f"{k} {v}" for k, v in entry.prompt_versions.items())
+    about = f"{entry.path} · {entry.model} · {versions}"
     parts = [f'<p><a href="{quote(back)}">← all articles</a></p>', f"<h1>{escape(title)}</h1>",
              f'<p class="note">{escape(about)}</p>']
     if brief:
@@ -160,24 +203,27 @@ def _detail(out_dir: Path, entry: dict[str, Any]) -> str:
     return _page(title, "\n".join(parts))
 
 
-def write_index(out_dir: Path) -> Path:
-    """(Re)build OUT_DIR/index.html and a detail page per article processed ok; return the index."""
+def write_index(out_dir: Path, in_dir: Path | None = None) -> Path:
+    """(Re)build OUT_DIR/index.html and a detail page per article processed ok; return the index.
+    Without `in_dir` the pages quote only the evidence sentences, not the whole French source."""
     out_dir = Path(out_dir)
-    entries = sorted(read_manifest(out_dir).values(), key=lambda e: e["path"])
+    checked = (_entry(raw, out_dir) for raw in read_manifest(out_dir, warn=log.warning).values())
+    entries = sorted((e for e in checked if e), key=lambda e: e.path)
     rows = []
     for n, entry in enumerate(entries, 1):
-        status = entry.get("status", "?")
-        title = escape(entry.get("title") or entry["path"])
-        if status == "ok" and "name" in entry:
-            page = page_name(entry)
-            write_atomic(out_dir / page, _detail(out_dir, entry))
-            title = f'<a href="{quote(page)}">{title}</a>'
-        decisions = entry.get("decisions")
-        note = entry.get("reason") or entry.get("error") or ""
-        cells = [str(n), title, escape(entry["path"]), f'<span class="{escape(status)}">{escape(status)}</span>',
-                 "" if decisions is None else str(decisions), escape(note), f'{entry.get("seconds", 0):.0f} s']
-        rows.append(f'<tr class="article {escape(status)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    counts = {s: sum(e.get("status") == s for e in entries) for s in ("ok", "skipped", "failed")}
+        title = escape(entry.title or entry.path)
+        if entry.status == "ok":
+            page = output_path(entry.path, "report")
+            try:
+                write_atomic(out_dir / page, _detail(out_dir, in_dir, entry))
+                title = f'<a href="{quote(page)}">{title}</a>'
+            except OSError as exc:  # e.g. a folder on the way is a file
+                log.warning("cannot write %s: %s", page, exc)
+        note = entry.reason or entry.error or ""
+        cells = [str(n), title, escape(entry.path), f'<span class="{entry.status}">{entry.status}</span>',
+                 "" if entry.decisions is None else str(entry.decisions), escape(note), f"{entry.seconds:.0f} s"]
+        rows.append(f'<tr class="article {entry.status}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "skipped", "failed")}
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     head = "".join(f"<th>{h}</th>" for h in ("#", "title", "file", "status", "decisions", "reason", "time"))
     body = (f"<h1>Articles</h1><p>{len(entries)} article(s): {summary}.</p>"

@@ -30,6 +30,8 @@ MAX_PIECE_CHARS = 900
 #: are ambiguous alone: they get the block's previous line as context. Headings do not: with
 #: context, the model tends to fold the previous paragraph into the heading ("Horizon 2030" → "2030").
 SHORT_LINE_WORDS = 6
+#: Issues that leave a segment without a complete translation (the output would be partial).
+LOSING_ISSUES = frozenset({"empty", "truncated"})
 
 
 @dataclass
@@ -46,6 +48,18 @@ class Segment:
     #: Every translation considered, in the order made (greedy first), when there was more than
     #: one: what `best` chose among, and what bench/translate.py measures the choice against.
     candidates: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """`block.line`, 1-based, as messages name a segment."""
+        return f"{self.block + 1}.{self.line + 1}"
+
+    @property
+    def lost(self) -> bool:
+        """No usable translation: nothing came back, or only a failed or cut-off answer."""
+        if not self.source.strip():
+            return False
+        return not self.target.strip() or any(i in LOSING_ISSUES or i.startswith("error") for i in self.issues)
 
 
 @dataclass
@@ -65,6 +79,11 @@ class Translation:
                 out.append([])
             out[-1].append(seg)
         return out
+
+    @property
+    def lost(self) -> list[Segment]:
+        """Segments with no usable translation: a CLI run with any of them fails (exit 4)."""
+        return [s for s in self.segments if s.lost]
 
     def text(self) -> str:
         return "\n\n".join("\n".join(s.target for s in block) for block in self.blocks()) + "\n"
@@ -150,16 +169,34 @@ def max_tokens(source: str) -> int:
 
 
 def split_piece(text: str, limit: int = MAX_PIECE_CHARS) -> list[str]:
-    """Split a long line into groups of whole sentences of at most `limit` characters."""
+    """Split a long line into groups of whole sentences of at most `limit` characters; a sentence
+    longer than that (scraped text without punctuation) is cut at clause, then word boundaries, so
+    no request can outgrow the model's window."""
     if len(text) <= limit:
         return [text]
     pieces: list[str] = []
     for sentence in split_sentences(text):
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] += " " + sentence
-        else:
-            pieces.append(sentence)
+        for part in _cut(sentence, limit):
+            if pieces and len(pieces[-1]) + 1 + len(part) <= limit:
+                pieces[-1] += " " + part
+            else:
+                pieces.append(part)
     return pieces
+
+
+def _cut(sentence: str, limit: int) -> list[str]:
+    """`sentence` in parts of at most `limit` characters, cut after `;`/`,` where possible, else at spaces."""
+    parts: list[str] = []
+    rest = sentence
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        cut = cut + 1 if cut > limit // 3 else window.rfind(" ")
+        if cut <= 0:  # one "word" longer than the limit (a URL, a table flattened without spaces)
+            cut = limit
+        parts.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return parts + ([rest] if rest else [])
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 
 from summarizer.brief import Briefer, brief_json, brief_markdown, numbered_article
 from summarizer.documents import read_document
-from summarizer.errors import GenerationError
+from summarizer.errors import GenerationError, InputError, ModelError
 from summarizer.glossary import default_glossary
 from summarizer.grounding import english_date, ground_decisions, source_values, unsupported_numbers
 from summarizer.runtimes.base import Completion
@@ -148,7 +148,7 @@ def test_brief_needs_a_chat_model():
     class Seq2Seq(ScriptedRuntime):
         kind = "seq2seq"
 
-    with pytest.raises(GenerationError, match="chat model"):
+    with pytest.raises(ModelError, match="chat model"):  # a model problem: exit 3
         Briefer(Seq2Seq(lambda r: ""), default_glossary())
 
 
@@ -180,3 +180,14 @@ def test_status_date_and_figures_are_checked_against_the_evidence():
     assert vote.status == "deferred" and vote.date is None and vote.figures == []
     assert places.status == "adopted" and places.flags == []
     assert places.date == "Monday" and places.figures == ["3,500"]
+
+
+def test_an_article_too_long_for_the_window_is_refused_before_any_request():
+    calls = []
+    rt = ScriptedRuntime(lambda req: calls.append(req) or "{}")
+    rt.context = 2048
+    doc = read_document(SEED)
+    long = type(doc)(**{**doc.__dict__, "text": (doc.text + "\n\n") * 6})
+    with pytest.raises(InputError, match="too long for a brief .* 2,048-token window"):
+        Briefer(rt, default_glossary()).brief(long)
+    assert calls == []

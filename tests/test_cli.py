@@ -35,7 +35,7 @@ def test_help_is_fast_and_imports_no_runtime():
         (["translate", "-"], b"\x89PNG\r\n\x1a\n" + bytes(range(256)), 2, b"PNG"),
         (["brief", "tests"], None, 2, b"directory"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "-m", "no-such-model"], None, 3, b"no-such-model"),
-        (["brief", "seeds/otan-irak-2021.fr.txt", "-m", "opus-mt-fr-en"], None, 1, b"does not serve"),
+        (["brief", "seeds/otan-irak-2021.fr.txt", "-m", "opus-mt-fr-en"], None, 3, b"does not serve"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--format", "xml"], None, 2, b"xml"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--glossary", "nope.tsv"], None, 2, b"glossary"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--candidates", "0"], None, 2, b"candidates"),
@@ -80,3 +80,94 @@ def test_output_never_overwrites_the_input(tmp_path):
     write_atomic(tmp_path / "out" / "b.txt", "done", protect=(src,))
     assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "done"
     assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_version_names_tool_model_and_engine():
+    out = summarize("--version")
+    assert out.returncode == 0
+    assert out.stdout.startswith(b"summarize ") and b"default model: qwen2.5-coder-1.5b-instruct-q4km" in out.stdout
+    assert b"xllamacpp: " in out.stdout
+
+
+@pytest.mark.parametrize("name", ["notes[draft].txt", "x[/b].txt", "[bold]y.txt"])
+def test_file_names_are_printed_as_given_never_as_markup(name):
+    out = summarize("translate", name)
+    assert out.returncode == 2 and b"Traceback" not in out.stderr
+    assert f"No such file: {name}".encode() in out.stderr
+
+
+def test_messages_keep_brackets_and_are_not_wrapped(tmp_path, capsys):
+    from summarizer import cli
+
+    cli.say("run: pip install -e '.[embedded]' " + "x" * 200, "Error:", "red")
+    err = capsys.readouterr().err
+    assert "pip install -e '.[embedded]' " + "x" * 200 in err and err.count("\n") == 1
+    long_dir = tmp_path / ("d" * 120)
+    out = summarize("translate", str(long_dir / "missing.txt"))
+    assert f"No such file: {long_dir / 'missing.txt'}\n".encode() in out.stderr
+
+
+def test_bad_output_paths_are_refused_before_any_model_loads(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("L'Otan a décidé jeudi d'accroître sa présence en Irak.\n", encoding="utf-8")
+    for args, message in [
+        (["translate", str(src), "-o", str(src)], b"is the input file"),
+        (["brief", str(src), "-o", str(tmp_path / "." / "a.txt")], b"is the input file"),
+        (["translate", str(src), "-o", str(tmp_path)], b"is a folder"),
+    ]:
+        out = summarize(*args)
+        assert out.returncode == 2 and message in out.stderr, out.stderr
+        assert b"Preparing" not in out.stderr  # refused before the model was touched
+    assert src.read_text(encoding="utf-8").startswith("L'Otan")
+
+
+class _Server:
+    """A local OpenAI-compatible server that answers every chat request with `content`."""
+
+    def __init__(self, content: str) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def _send(self, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._send({"data": [{"id": "stub"}]})
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self._send({"choices": [{"message": {"content": content}, "finish_reason": "stop"}],
+                            "usage": {"prompt_tokens": 5, "completion_tokens": 1}})
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> "_Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+
+
+def test_translate_with_lost_segments_exits_4_and_names_them(tmp_path):
+    import os
+
+    src = tmp_path / "a.txt"
+    src.write_text("Le Sénat a voté jeudi le texte.\n\nLe gouvernement a reporté sa décision.\n", encoding="utf-8")
+    with _Server("") as server:  # every answer empty: nothing usable comes back
+        env = {**os.environ, "SUMMARIZER_BASE_URL": server.url, "NO_PROXY": "*"}
+        out = summarize("translate", str(src), "-m", "openai-server", "-o", str(tmp_path / "a.en.txt"), env=env)
+    assert out.returncode == 4, out.stderr
+    assert b"2 of 2 segment(s) have no usable translation (1.1, 2.1)" in out.stderr
+    assert b"Traceback" not in out.stderr

@@ -380,3 +380,12 @@ def test_read_text_lines_stdin_and_refusals(tmp_path: Path, monkeypatch: pytest.
         read_text_lines(write(tmp_path, "a.txt", b"\n\n"))
     with pytest.raises(InputError, match="PNG image"):
         read_text_lines(write(tmp_path, "b.txt", b"\x89PNG\r\n\x1a\n"))
+
+
+def test_utf8_with_one_stray_byte_is_not_read_as_cp1252():
+    data = "L'Otan a décidé d'élargir sa mission en Irak.".encode() + b" \x92 Fin."
+    doc = parse_document(data, "a.txt")
+    assert "décidé" in doc.text and "Ã" not in doc.text and "\ufffd" in doc.text
+    assert doc.metadata["encoding"] == "utf-8" and "1 byte(s) that are not UTF-8" in doc.warnings[0]
+    cp1252 = parse_document("L'Otan a décidé d'élargir sa mission.".encode("cp1252"), "b.txt")
+    assert "décidé" in cp1252.text and cp1252.metadata["encoding"] == "cp1252" and not cp1252.warnings

@@ -188,3 +188,18 @@ def test_short_lines_get_their_block_as_context_but_headings_do_not():
     with_context = [m for m in seen if "Context (previous text" in m]
     assert len(with_context) == 1 and with_context[0].endswith("Jean Dupont")
     assert '"Une citation."' in with_context[0]
+
+
+def test_a_sentence_longer_than_a_piece_is_cut_so_no_request_overflows():
+    clause = "le conseil municipal a voté la rénovation de la piscine et du gymnase"
+    text = ", ".join([clause] * 40) + " " + "x" * 1000  # one 4,000-character sentence, then one huge word
+    pieces = split_piece(text, limit=900)
+    assert all(len(p) <= 900 for p in pieces) and len(pieces) >= 5
+    assert "".join("".join(pieces).split()) == "".join(text.split())  # nothing lost or added
+    assert pieces[0].endswith(",")  # cut after a clause where one is near the limit
+
+
+def test_lost_segments_are_reported():
+    rt = ScriptedRuntime(lambda req: "" if "Sénat" in last_user(req) else "The government decided.")
+    result = Translator(rt, Glossary({})).translate_lines(["Le Sénat a voté.", "Le gouvernement a décidé.", ""])
+    assert [s.label for s in result.lost] == ["1.1"]

@@ -36,17 +36,18 @@ def load_runtime(
 
         return OpenAIRuntime.from_spec(spec, parallel=parallel)
     path = local_path(spec, progress=progress)
+    runtime: Runtime
     if spec.runtime == "llamacpp":
         from .llamacpp import LlamaCppRuntime
 
-        return LlamaCppRuntime(
+        runtime = LlamaCppRuntime(
             path, model_id=spec.id, context=context, parallel=parallel, threads=threads, verbose=verbose
         )
-    if spec.runtime == "transformers":
+    elif spec.runtime == "transformers":
         from .transformers_rt import TransformersRuntime
 
         gguf = path.name if path.is_file() else None
-        return TransformersRuntime(
+        runtime = TransformersRuntime(
             path.parent if gguf else path,
             model_id=spec.id,
             gguf_file=gguf,
@@ -54,4 +55,7 @@ def load_runtime(
             batch_size=max(parallel, 1),
             params=spec.params,
         )
-    raise ModelError(f"unknown runtime {spec.runtime!r} for model {spec.id}")
+    else:
+        raise ModelError(f"unknown runtime {spec.runtime!r} for model {spec.id}")
+    runtime.context = context
+    return runtime

@@ -55,10 +55,11 @@ class Completion:
         try:
             choice = out["choices"][0]
             text = choice["message"].get("content") or ""
+            if not isinstance(text, str):  # a number, or a list of content parts: not what we asked for
+                raise TypeError(f"message.content is a {type(text).__name__}, not a string")
             reason = choice.get("finish_reason") or "stop"
             usage = out.get("usage") or {}
-            prompt_tokens = int(usage.get("prompt_tokens") or 0)
-            completion_tokens = int(usage.get("completion_tokens") or 0)
+            prompt_tokens, completion_tokens = (_count(usage.get(k)) for k in ("prompt_tokens", "completion_tokens"))
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             return cls(text="", finish_reason="error", seconds=seconds,
                        error=f"malformed response ({type(exc).__name__}: {exc}): {str(out)[:200]}")
@@ -68,6 +69,15 @@ class Completion:
                        completion_tokens=completion_tokens, error=f"finish_reason {reason!r}")
         return cls(text=text, finish_reason=reason, prompt_tokens=prompt_tokens,
                    completion_tokens=completion_tokens, seconds=seconds)
+
+
+def _count(value: Any) -> int:
+    """A usage token count: absent is 0; anything but a non-negative integer (a string, Infinity) is malformed."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"token count {value!r}")
+    return value
 
 
 OnResult = Callable[[int, Completion], None]
@@ -82,6 +92,8 @@ class Runtime(ABC):
     model_id: str
     #: how many requests the runtime decodes at once (llama.cpp slots, batch size, HTTP concurrency)
     parallel: int = 1
+    #: tokens one request may hold (prompt + answer); None where unknown (a remote server)
+    context: int | None = None
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         """Run chat requests (concurrently where the runtime can); results in request order.

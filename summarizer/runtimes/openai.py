@@ -2,7 +2,11 @@
 (or `summarize serve`), TGI, Ollama.
 
 Plain stdlib HTTP (`http.client` + `json`): one connection per request, so threads share nothing,
-and separate connect and read timeouts, which `urllib` cannot give. JSON-schema-constrained
+a connect timeout, and a deadline on the whole exchange (`read_timeout`, SUMMARIZER_API_TIMEOUT) that a
+server dripping bytes cannot stretch, which `urllib` cannot give. Like urllib and curl it honours
+HTTP_PROXY/HTTPS_PROXY/NO_PROXY (HTTPS through a CONNECT tunnel), but never proxies loopback, so a local
+server works whatever the proxy settings. Credentials in the URL (`http://user:pass@host/v1`) are sent
+as basic auth (an API key, sent as a bearer token, wins) and shown as `***` in every message. JSON-schema-constrained
 output is requested with `response_format={"type": "json_schema", ...}`, which vLLM (>= 0.6),
 llama.cpp's server and Ollama (>= 0.5, on its /v1 endpoint; its native API calls it `format`) honour.
 
@@ -13,10 +17,10 @@ Failure policy, chosen so that a long batch neither hangs nor dies on one bad an
 * 401/403 (API key) and 404 (wrong base_url or model name): `ModelError` at once;
 * 429 and 5xx: retried with exponential backoff and jitter, honouring Retry-After; after the
   last try, an error `Completion`;
-* no answer within the read timeout: an error `Completion`, not retried (a retry would wait as
+* no complete answer within the deadline: an error `Completion`, not retried (a retry would wait as
   long again on a server that is already overloaded);
-* any other 4xx (prompt too long, unsupported schema), or a body that is not a chat completion:
-  an error `Completion`.
+* any other 4xx (prompt too long, unsupported schema), a body over `MAX_BODY`, or one that is not a
+  chat completion: an error `Completion`.
 
 Error completions carry `finish_reason="error"` and a message; the task layer retries or reports them.
 The model name "default" means "whatever the server serves", looked up once with GET /models.
@@ -24,14 +28,20 @@ The model name "default" means "whatever the server serves", looked up once with
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import email.utils
 import http.client
+import ipaddress
 import json
 import os
 import random
+import re
+import socket
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -48,6 +58,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
 #: Model name meaning "whatever the server serves": resolved through GET /models on first use.
 ANY_MODEL = "default"
+#: Largest response body read: a chat completion is kilobytes; a broken proxy must not fill memory.
+MAX_BODY = 16 * 2**20
 
 
 class _Unreachable(Exception):
@@ -55,7 +67,7 @@ class _Unreachable(Exception):
 
 
 class _Garbled(Exception):
-    """The peer answered, but not in HTTP (wrong port, broken proxy)."""
+    """The peer answered, but not with usable HTTP (wrong port, broken proxy, a body over MAX_BODY)."""
 
 
 class OpenAIRuntime(Runtime):
@@ -75,21 +87,19 @@ class OpenAIRuntime(Runtime):
         max_tries: int = 4,
         backoff: float = 0.5,
     ) -> None:
-        url = urllib.parse.urlsplit(base_url.rstrip("/"))
-        try:
-            ok = url.scheme in ("http", "https") and bool(url.hostname) and (url.port or 0) >= 0
-        except ValueError:  # a port that is not a number or out of range
-            ok = False
-        if not ok:
-            raise ModelError(f"bad server URL {base_url!r}: expected http(s)://host[:port]/v1")
-        self.base_url = url.geturl()
+        url = _split(base_url.rstrip("/"), "server", "http(s)://host[:port]/v1")
+        self.base_url = _redact(url.geturl())  # for messages: they must never show a password
         self._url = url
+        proxy = _proxy_for(url)
+        self.proxy = _redact(proxy) if proxy else None
+        self._proxy = _split(proxy, "proxy", "http://host:port") if proxy else None
+        self._auth = {"Authorization": f"Bearer {api_key}"} if api_key else _basic_auth(url, "Authorization")
         self.model = model
         self.api_key = api_key
         self.model_id = model_id
         self.parallel = max(1, parallel)
         self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
+        self.read_timeout = read_timeout  # deadline for one exchange, from sending to the last byte
         self.max_tries = max(1, max_tries)
         self.backoff = backoff
         self._model_lock = threading.Lock()
@@ -132,13 +142,20 @@ class OpenAIRuntime(Runtime):
 
     def _http(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, dict[str, str], bytes]:
         """One exchange on a fresh connection. Raises _Unreachable for connection failures, _Garbled for
-        a non-HTTP answer, and TimeoutError when no answer came within the read timeout."""
-        url = self._url
+        an unusable answer, and TimeoutError when the answer was not complete within `read_timeout`."""
+        url, proxy = self._url, self._proxy
         conn_cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-        conn = conn_cls(url.hostname, url.port, timeout=self.connect_timeout)
-        headers = {"Accept": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+        headers = {"Accept": "application/json", **self._auth}
+        target = url.path + path
+        if proxy is None:
+            conn = conn_cls(url.hostname, url.port, timeout=self.connect_timeout)
+        else:
+            conn = conn_cls(proxy.hostname, proxy.port, timeout=self.connect_timeout)
+            if url.scheme == "https":  # a CONNECT tunnel: the proxy sees neither the request nor the key
+                conn.set_tunnel(url.hostname, url.port, headers=_basic_auth(proxy, "Proxy-Authorization"))
+            else:  # the absolute URI, without userinfo (that went into Authorization)
+                target = f"http://{url.netloc.rpartition('@')[2]}{target}"
+                headers.update(_basic_auth(proxy, "Proxy-Authorization"))
         body = None
         if payload is not None:
             body = json.dumps(payload).encode()
@@ -149,14 +166,24 @@ class OpenAIRuntime(Runtime):
             except OSError as exc:  # refused, DNS failure, connect timeout, TLS failure
                 raise _Unreachable(f"{type(exc).__name__}: {exc}") from exc
             conn.sock.settimeout(self.read_timeout)
+            # Socket timeouts bound each read only: the timer bounds the whole exchange.
+            expired = threading.Event()
+            timer = threading.Timer(self.read_timeout, _hang_up, (conn.sock, expired))
+            timer.start()
             try:
-                conn.request(method, url.path + path, body=body, headers=headers)
+                conn.request(method, target, body=body, headers=headers)
                 res = conn.getresponse()
-                return res.status, {k.lower(): v for k, v in res.getheaders()}, res.read()
-            except ConnectionError as exc:  # includes RemoteDisconnected: closed without an answer
-                raise _Unreachable(f"connection lost: {type(exc).__name__}: {exc}") from exc
-            except http.client.HTTPException as exc:
-                raise _Garbled(f"{type(exc).__name__}: {exc}") from exc
+                return res.status, {k.lower(): v for k, v in res.getheaders()}, _read_body(res)
+            except (OSError, http.client.HTTPException) as exc:
+                if expired.is_set() or isinstance(exc, TimeoutError):
+                    raise TimeoutError(f"no complete answer within {self.read_timeout:g} s") from exc
+                if isinstance(exc, ConnectionError):  # includes RemoteDisconnected: closed without an answer
+                    raise _Unreachable(f"connection lost: {type(exc).__name__}: {exc}") from exc
+                if isinstance(exc, http.client.HTTPException):
+                    raise _Garbled(f"{type(exc).__name__}: {exc}") from exc
+                raise
+            finally:
+                timer.cancel()
         finally:
             conn.close()
 
@@ -180,8 +207,9 @@ class OpenAIRuntime(Runtime):
                 status, headers, data = self._http(method, path, payload)
             except _Unreachable as exc:
                 if last:
+                    via = f" through proxy {self.proxy}" if self.proxy else ""
                     raise ModelError(
-                        f"cannot reach OpenAI-compatible server at {self.base_url}: {exc} (after {attempt} tries); "
+                        f"cannot reach OpenAI-compatible server at {self.base_url}{via}: {exc} (after {attempt} tries); "
                         "start one with `summarize serve` or set SUMMARIZER_BASE_URL"
                     ) from None
                 time.sleep(self._delay(attempt))
@@ -242,7 +270,8 @@ class OpenAIRuntime(Runtime):
         try:
             status, data, tries = self._exchange("POST", "/chat/completions", body)
         except TimeoutError:
-            return failed(f"no answer from {self.base_url} within {self.read_timeout:g} s (read timeout)")
+            return failed(f"no complete answer from {self.base_url} within {self.read_timeout:g} s "
+                          "(SUMMARIZER_API_TIMEOUT)")
         except _Garbled as exc:
             return failed(f"malformed HTTP response from {self.base_url}: {exc}")
         if status == 200:
@@ -278,6 +307,63 @@ class OpenAIRuntime(Runtime):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _split(url: str, what: str, form: str) -> urllib.parse.SplitResult:
+    """`url` parsed, or a ModelError that quotes it without its credentials."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:  # a port that is not a number or out of range, a broken [IPv6] host
+        ok = False
+    if not ok:
+        raise ModelError(f"bad {what} URL {_redact(url)!r}: expected {form}")
+    return parts
+
+
+def _redact(url: str) -> str:
+    """`url` with any userinfo replaced by `***`, up to the last "@" (an unescaped "@" or "/" in a
+    password must not leak its tail either)."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)?.*@", r"\1***@", url, flags=re.IGNORECASE | re.DOTALL)
+
+
+def _basic_auth(url: urllib.parse.SplitResult, header: str) -> dict[str, str]:
+    """`header: Basic ...` from the URL's userinfo (percent-decoded), or no header when it has none."""
+    if url.username is None:
+        return {}
+    pair = f"{urllib.parse.unquote(url.username)}:{urllib.parse.unquote(url.password or '')}"
+    return {header: "Basic " + base64.b64encode(pair.encode()).decode()}
+
+
+def _proxy_for(url: urllib.parse.SplitResult) -> str | None:
+    """The proxy URL that HTTP(S)_PROXY and NO_PROXY choose for `url`, as urllib decides; never one
+    for loopback, where a proxy (typically set for the internet) cannot reach the server."""
+    host = url.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name
+        loopback = False
+    proxy = urllib.request.getproxies().get(url.scheme)
+    if loopback or not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"  # "proxy:3128" is common
+
+
+def _hang_up(sock: socket.socket, expired: threading.Event) -> None:
+    """The deadline passed: shut the socket down so that the blocked read returns at once. The plain
+    socket's shutdown, because SSLSocket's also drops its TLS state under the reading thread."""
+    expired.set()
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _read_body(res: http.client.HTTPResponse) -> bytes:
+    """The body, refused unread past MAX_BODY: by its Content-Length, else by reading one byte more."""
+    if res.length is None or res.length <= MAX_BODY:
+        data = res.read() if res.length is not None else res.read(MAX_BODY + 1)
+        if len(data) <= MAX_BODY:
+            return data
+    raise _Garbled(f"response body over {MAX_BODY >> 20} MiB, not read")
 
 
 def _parse(data: bytes, seconds: float) -> Completion:
