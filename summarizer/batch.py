@@ -62,7 +62,9 @@ OUTPUT_KINDS: dict[str, str] = {
     "translation": ".en.txt", "brief_json": ".brief.json", "brief_md": ".brief.md", "report": ".report.html",
 }
 TASK_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "translate": ("translation",), "brief": ("brief_json", "brief_md"), "all": ("translation", "brief_json", "brief_md"),
+    "translate": ("translation",),
+    "brief": ("brief_json", "brief_md"),
+    "all": ("translation", "brief_json", "brief_md"),
 }
 #: Suffixes of what batch and report write; never taken as inputs.
 OUTPUT_SUFFIXES: tuple[str, ...] = tuple(OUTPUT_KINDS.values())
@@ -94,8 +96,8 @@ def _check_out_dir(out_dir: Path) -> None:
 
 
 def _check_dirs(in_dir: Path, out_dir: Path) -> None:
-    """Refuse an OUT_DIR that is IN_DIR or above it: its outputs would land among the inputs,
-    where they are never read again (every input would be skipped as "inside OUT_DIR")."""
+    """Refuse an OUT_DIR that is IN_DIR or holds it: every input would lie inside OUT_DIR, which
+    is never read, so the run would skip them all and still exit 0."""
     if not in_dir.is_dir():
         raise InputError(f"{in_dir} is not a folder")
     _check_out_dir(out_dir)

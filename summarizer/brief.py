@@ -184,32 +184,42 @@ def brief_json(brief: Brief) -> str:
 
 
 def brief_markdown(brief: Brief) -> str:
-    """A readable brief: title, summary, a decisions table, and the evidence quoted."""
+    """A readable brief: title, summary, a decisions table, and the evidence quoted.
+
+    Every text comes from the article or the model, so `<`, `>` and `&` are HTML-escaped: a
+    Markdown viewer shows them literally instead of rendering an article's `<script>` or `<img>`.
+    """
+    from html import escape
+
+    def md(text: str) -> str:
+        return escape(text, quote=False)
+
     src = brief.source
-    lines = [f"# {src.title_en or src.title_fr or src.file}", ""]
+    lines = [f"# {md(src.title_en or src.title_fr or src.file)}", ""]
     if src.title_fr:
-        lines += [f"*{src.title_fr}* — `{src.file}`" + (f", {src.published}" if src.published else ""), ""]
-    lines += ["## Summary", "", brief.summary, "", "## Decisions", ""]
+        lines += [f"*{md(src.title_fr)}* — {md(src.file)}" + (f", {md(src.published)}" if src.published else ""), ""]
+    lines += ["## Summary", "", md(brief.summary), "", "## Decisions", ""]
     if brief.decisions:
         lines += ["| id | status | actor | decision | date | figures |", "|---|---|---|---|---|---|"]
         for d in brief.decisions:
             cells = [d.id, d.status, d.actor, d.decision, d.date or "", ", ".join(d.figures)]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(md(c).replace("|", "\\|") for c in cells) + " |")
         lines.append("")
         for d in brief.decisions:
             lines.append(f"**{d.id}** evidence:")
-            lines += [f"> [{e.sentence}] {e.text}" for e in d.evidence]
-            lines += [f"- ⚠ {f}" for f in d.flags]
+            lines += [f"> [{e.sentence}] {md(e.text)}" for e in d.evidence]
+            lines += [f"- ⚠ {md(f)}" for f in d.flags]
             lines.append("")
     else:
         lines += ["No decisions found.", ""]
     g = brief.grounding
     if g.dropped or g.summary_unsupported_numbers:
         lines += ["## Grounding", ""]
-        lines += [f"- dropped: {d}" for d in g.dropped]
+        lines += [f"- dropped: {md(d)}" for d in g.dropped]
         if g.summary_unsupported_numbers:
-            lines.append(f"- numbers in the summary not found in the source: {', '.join(g.summary_unsupported_numbers)}")
+            numbers = md(", ".join(g.summary_unsupported_numbers))
+            lines.append(f"- numbers in the summary not found in the source: {numbers}")
         lines.append("")
-    lines.append(f"*{brief.model.id} ({brief.model.runtime}), prompt {brief.model.prompt_version}, "
+    lines.append(f"*{md(brief.model.id)} ({brief.model.runtime}), prompt {md(brief.model.prompt_version)}, "
                  f"{brief.timings.get('total', 0):.0f} s*")
     return "\n".join(lines) + "\n"

@@ -365,14 +365,26 @@ def eval_command(
     gold: Annotated[Path, typer.Argument(help="A NAME.gold.json file or a folder of them (matched to outputs by NAME).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full results as JSON.")] = False,
 ) -> None:
-    """Score outputs against hand-written gold files: chrF/BLEU, summary fact recall, decision P/R/F1."""
-    from .evaluate import evaluate_path, format_table
+    """Score outputs against hand-written gold files, per output and pooled over a folder.
+
+    Briefs: key-decision recall, precision, duplicates, status / actor / figure accuracy, evidence
+    grounding, summary fact recall, numbers not in the source, seconds. Translations: chrF, BLEU.
+    """
+    from .evaluate import COLUMNS, evaluate_path, signatures, table_rows, totals
 
     results = evaluate_path(output, gold)
     if as_json:
-        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    else:
-        Console().print(format_table(results))
+        data = {"results": results, "total": totals(results)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    console, rows, notes = Console(), table_rows(results), signatures(results)
+    if not console.is_terminal:  # piped: tab-separated, a header line first, for scripts and logs
+        print("\n".join("\t".join(r) for r in [COLUMNS, *rows] + [[n] for n in notes]))
+        return
+    table = Table(*COLUMNS, caption="\n".join(notes) or None)
+    for row in rows:
+        table.add_row(*map(Text, row), end_section=row[0] == "total")
+    console.print(table)
 
 
 class BatchTask(str, Enum):

@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from rich.table import Table
 from sacrebleu.metrics import BLEU, CHRF
 
 from .documents import read_document
@@ -154,10 +153,18 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def _decimal(text: str) -> Decimal:
+    """``normalise_number`` as a Decimal; ValueError for what is not a plain number (a time: "8:00")."""
+    try:
+        return Decimal(normalise_number(text))
+    except ArithmeticError:
+        raise ValueError(f"not a plain number: {text!r}") from None
+
+
 def _value(number: Number) -> Decimal:
     """An English-text number read as ``normalise_number`` reads it ("4.000" = 4000)."""
     try:
-        return Decimal(normalise_number(number.text))
+        return _decimal(number.text)
     except ValueError:
         return number.value
 
@@ -170,14 +177,14 @@ def _numbers_in(text: str) -> set[Decimal]:
 def _figure_values(figure: str) -> set[Decimal]:
     """Values of a figure: the whole string as one number, else the numbers in it ("May 1" → 1)."""
     try:
-        return {Decimal(normalise_number(figure))}
+        return {_decimal(figure)}
     except ValueError:
         return _numbers_in(figure)
 
 
 def _has(text: str, alternative: str) -> bool:
     try:
-        value = Decimal(normalise_number(alternative))
+        value = _decimal(alternative)
     except ValueError:
         end = r"(?!\d)" if alternative[-1:].isdigit() else ""
         return re.search(r"(?<!\w)" + re.escape(_norm(alternative)) + end, text, re.IGNORECASE) is not None
@@ -263,8 +270,11 @@ def _pair(gold: GoldDecision, predicted: dict[str, Any], by: str) -> dict[str, A
         "gold": gold.id,
         "predicted": predicted["id"],
         "by": by,
+        "key": gold.key,
         "status": {"gold": gold.status, "predicted": predicted["status"]},
         "status_ok": gold.status == predicted["status"],
+        "actor": {"gold": gold.actor, "predicted": predicted["actor"]},
+        "actor_ok": None if gold.actor_match is None else satisfies(predicted["actor"], gold.actor_match),
         "figures_found": found,
         "figures_missing": [f for f in gold.figures if f not in found],
         "figures_unexpected": [f for f in predicted["figures"] if not _figure_values(f) <= allowed],
@@ -282,10 +292,17 @@ def evaluate_decisions(predicted: list[dict[str, Any]], gold: Gold, source_text:
                 pairs.append(_pair(gold_decision, predicted[i], by))
                 free.remove(i)
                 break
-    n_pred, n_gold, n_match = len(predicted), len(gold.decisions), len(pairs)
-    precision = n_match / n_pred if n_pred else float(n_gold == 0)
-    recall = n_match / n_gold if n_gold else float(n_pred == 0)
     paired_gold = {p["gold"] for p in pairs}
+    # An unpaired prediction that matches a gold decision repeats one already paired (greedy pairing
+    # would have taken it otherwise): a duplicate, reported apart from predictions that match nothing.
+    duplicates = [{"predicted": predicted[i]["id"], "gold": g.id} for i in free
+                  for g in [next((g for g in gold.decisions if _match_kind(predicted[i], g)), None)] if g]
+    unmatched = [predicted[i]["id"] for i in free if predicted[i]["id"] not in {d["predicted"] for d in duplicates}]
+    n_pred, n_gold, n_match = len(predicted), len(gold.decisions), len(pairs)
+    precision = (n_pred - len(unmatched)) / n_pred if n_pred else float(n_gold == 0)
+    recall = n_match / n_gold if n_gold else float(n_pred == 0)
+    key_gold = [g.id for g in gold.decisions if g.key]
+    actors = [p["actor_ok"] for p in pairs if p["actor_ok"] is not None]
     required = sum(len(p["figures_found"]) + len(p["figures_missing"]) for p in pairs)
     figures = [f for i in range(n_pred) if i not in free for f in predicted[i]["figures"]]
     evidence = [e["text"] for d in predicted for e in d["evidence"]]
@@ -301,12 +318,19 @@ def evaluate_decisions(predicted: list[dict[str, Any]], gold: Gold, source_text:
         "precision": precision,
         "recall": recall,
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "key_recall": _ratio(len(paired_gold & set(key_gold)), len(key_gold)),
+        "key_gold": len(key_gold),
+        "key_matched": len(paired_gold & set(key_gold)),
+        "unmatched": unmatched,
+        "duplicates": duplicates,
         "status_accuracy": _ratio(sum(p["status_ok"] for p in pairs), n_match),
+        "actor_accuracy": _ratio(sum(actors), len(actors)),
         "figure_accuracy": _ratio(sum(len(p["figures_found"]) for p in pairs), required),
         "figure_precision": _ratio(len(figures) - sum(len(p["figures_unexpected"]) for p in pairs), len(figures)),
         "evidence_grounding": None if ungrounded is None else _ratio(len(evidence) - len(ungrounded), len(evidence)),
         "ungrounded_evidence": ungrounded,
         "missed": [d.id for d in gold.decisions if d.id not in paired_gold],
+        "missed_key": [i for i in key_gold if i not in paired_gold],
         "extra": [predicted[i]["id"] for i in free],
         "pairs": pairs,
     }
@@ -319,6 +343,7 @@ def evaluate_brief(
     grounding and invented-number checks; ``translation`` overrides ``brief["translation"]``."""
     hypothesis = translation if translation is not None else brief.get("translation")
     return {
+        "seconds": (brief.get("timings") or {}).get("total"),
         "translation": translation_scores(hypothesis, gold.reference_translation())
         if hypothesis and gold.translation
         else None,
@@ -416,53 +441,88 @@ def evaluate_path(output: Path, gold: Path) -> list[dict[str, Any]]:
 
 # ---- display -------------------------------------------------------------------------------
 
+COLUMNS = ["output", "key R", "P", "dup", "status", "actor", "figures", "grounded", "facts", "invented",
+           "s", "chrF", "BLEU"]
+
 
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _rows(result: dict[str, Any]) -> list[tuple[str, str]]:
-    """(metric, value) rows of one result."""
-    if result["kind"] == "skipped":
-        return [("skipped", result["reason"])]
-    rows: list[tuple[str, str]] = []
-    translation = result.get("translation")
-    if translation:
-        lines = f"{translation['hypothesis_lines']}/{translation['reference_lines']} lines"
-        rows += [("chrF", _fmt(translation["chrf"], 1)), ("BLEU", _fmt(translation["bleu"], 1)),
-                 ("segments", f"{translation['segmentation']} ({lines})")]
-    summary = result.get("summary")
-    if summary:
-        total = len(summary["facts_recalled"]) + len(summary["facts_missed"])
-        missed = f" (missed {', '.join(summary['facts_missed'])})" if summary["facts_missed"] else ""
-        invented = summary["invented_numbers"]
-        rows += [("fact recall", f"{len(summary['facts_recalled'])}/{total}{missed}"),
-                 ("invented numbers", "-" if invented is None else ", ".join(invented) or "none"),
-                 ("summary sentences", str(summary["sentences"]))]
-    decisions = result.get("decisions")
-    if decisions:
-        prf = "/".join(_fmt(decisions[k]) for k in ("precision", "recall", "f1"))
-        notes = [f"{key} {', '.join(decisions[key])}" for key in ("missed", "extra") if decisions[key]]
-        rows += [("decisions P/R/F1", prf + (f" ({'; '.join(notes)})" if notes else "")),
-                 ("status accuracy", _fmt(decisions["status_accuracy"])),
-                 ("figure accuracy", _fmt(decisions["figure_accuracy"])),
-                 ("evidence grounding", _fmt(decisions["evidence_grounding"]))]
+def _counts(result: dict[str, Any]) -> dict[str, float]:
+    """The numerators and denominators behind a brief's rates, so rates can be pooled over a folder."""
+    d, summary = result["decisions"], result["summary"]
+    pairs = d["pairs"]
+    actors = [p["actor_ok"] for p in pairs if p["actor_ok"] is not None]
+    required = sum(len(p["figures_found"]) + len(p["figures_missing"]) for p in pairs)
+    return {
+        "key_gold": d["key_gold"], "key_matched": d["key_matched"], "predicted": d["predicted"],
+        "unmatched": len(d["unmatched"]), "duplicates": len(d["duplicates"]), "pairs": len(pairs),
+        "status_ok": sum(p["status_ok"] for p in pairs), "actors": len(actors), "actor_ok": sum(actors),
+        "figures": required, "figures_found": sum(len(p["figures_found"]) for p in pairs),
+        "facts": len(summary["facts_recalled"]) + len(summary["facts_missed"]),
+        "facts_recalled": len(summary["facts_recalled"]), "invented": len(summary["invented_numbers"] or []),
+    }
+
+
+def totals(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The brief metrics pooled over every scored brief (micro-averages), or None without briefs."""
+    briefs = [r for r in results if r["kind"] == "brief"]
+    if not briefs:
+        return None
+    c = {k: sum(_counts(r)[k] for r in briefs) for k in _counts(briefs[0])}
+    seconds = [r["seconds"] for r in briefs if r.get("seconds") is not None]
+    grounding = [r["decisions"]["evidence_grounding"] for r in briefs if r["decisions"]["evidence_grounding"] is not None]
+    return {
+        "briefs": len(briefs),
+        "key_recall": _ratio(c["key_matched"], c["key_gold"]),
+        "precision": _ratio(c["predicted"] - c["unmatched"], c["predicted"]),
+        "duplicates": c["duplicates"],
+        "status_accuracy": _ratio(c["status_ok"], c["pairs"]),
+        "actor_accuracy": _ratio(c["actor_ok"], c["actors"]),
+        "figure_accuracy": _ratio(c["figures_found"], c["figures"]),
+        "evidence_grounding": min(grounding) if grounding else None,  # the worst brief: 1.0 means all grounded
+        "fact_recall": _ratio(c["facts_recalled"], c["facts"]),
+        "invented_numbers": c["invented"],
+        "seconds_per_brief": sum(seconds) / len(seconds) if seconds else None,
+    }
+
+
+def table_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    """One row per output (``COLUMNS``), then a "total" row pooling the briefs (see ``totals``)."""
+    rows = []
+    for r in results:
+        row = [Path(r["output"]).name] + ["-"] * (len(COLUMNS) - 1)
+        if r["kind"] == "skipped":
+            row[1] = "skipped: " + r["reason"]
+        if r.get("decisions"):
+            d, summary = r["decisions"], r["summary"]
+            row[1:10] = [
+                _fmt(d["key_recall"]), _fmt(d["precision"]), str(len(d["duplicates"])), _fmt(d["status_accuracy"]),
+                _fmt(d["actor_accuracy"]), _fmt(d["figure_accuracy"]), _fmt(d["evidence_grounding"]),
+                _fmt(summary["fact_recall"]),
+                "-" if summary["invented_numbers"] is None else str(len(summary["invented_numbers"])),
+            ]
+            row[10] = _fmt(r.get("seconds"), 0)
+        if r.get("translation"):
+            row[11:13] = [_fmt(r["translation"]["chrf"], 1), _fmt(r["translation"]["bleu"], 1)]
+        rows.append(row)
+    t = totals(results)
+    if t and t["briefs"] > 1:
+        rows.append(["total"] + [
+            _fmt(t["key_recall"]), _fmt(t["precision"]), str(t["duplicates"]), _fmt(t["status_accuracy"]),
+            _fmt(t["actor_accuracy"]), _fmt(t["figure_accuracy"]), _fmt(t["evidence_grounding"]),
+            _fmt(t["fact_recall"]), str(t["invented_numbers"]), _fmt(t["seconds_per_brief"], 0), "-", "-"])
     return rows
 
 
-def format_table(results: list[dict[str, Any]]) -> Table:
-    """One section per output, one row per metric; the metric signatures go in the caption."""
-    table = Table("output", "metric", "value")
-    signatures: list[str] = []
-    for result in results:
-        for i, (metric, value) in enumerate(_rows(result)):
-            table.add_row(Path(result["output"]).name if i == 0 else "", metric, value)
-        table.add_section()
-        translation = result.get("translation")
-        if translation:
-            for name in ("chrf", "bleu"):
-                line = f"{'chrF' if name == 'chrf' else 'BLEU'} signature: {translation[name + '_signature']}"
-                if line not in signatures:
-                    signatures.append(line)
-    table.caption = "\n".join(signatures) or None
-    return table
+def signatures(results: list[dict[str, Any]]) -> list[str]:
+    """The sacrebleu signatures of the translation scores shown (one line per metric)."""
+    lines: list[str] = []
+    for r in results:
+        for name, label in (("chrf", "chrF"), ("bleu", "BLEU")):
+            if r.get("translation"):
+                line = f"{label} signature: {r['translation'][name + '_signature']}"
+                if line not in lines:
+                    lines.append(line)
+    return lines

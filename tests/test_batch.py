@@ -152,9 +152,9 @@ def test_discover_default_patterns_hidden_outputs_and_out_dir(tmp_path: Path) ->
                  "x.brief.md", "manifest.jsonl", "index.html", "sub/f.txt", ".git/g.txt", "out/h.txt"]:
         write(inp, name, "texte")
     out = inp / "out"
-    assert [p.name for p in discover(inp, out)] == ["a.txt", "b.md", "c.html", "d.HTM"]
+    assert [p.name for p in discover(inp, out)] == ["a.txt", "b.md", "c.html", "d.HTM", "index.html"]
     rec = [p.relative_to(inp).as_posix() for p in discover(inp, out, recursive=True)]
-    assert rec == ["a.txt", "b.md", "c.html", "d.HTM", "sub/f.txt"]
+    assert rec == ["a.txt", "b.md", "c.html", "d.HTM", "index.html", "sub/f.txt"]
     assert [p.name for p in discover(inp, out, glob="*.pdf")] == ["e.pdf"]
     with pytest.raises(InputError, match="not a folder"):
         discover(tmp_path / "missing", out)
@@ -180,12 +180,12 @@ def test_brief_outputs_manifest_and_report(tmp_path: Path, glossary) -> None:
     e = read_manifest(out)["art1.txt"]
     assert e["status"] == "ok" and e["task"] == "brief" and e["model"] == "fake-model"
     assert e["prompt_versions"] == {"brief": load_prompt("brief")["version"]}
-    assert e["outputs"] == {"brief_json": "art1.brief.json", "brief_md": "art1.brief.md"}
+    assert e["outputs"] == {"brief_json": "art1.txt.brief.json", "brief_md": "art1.txt.brief.md"}
     assert len(e["sha256"]) == 64 and e["tokens"]["completion"] > 0 and e["finished_at"] and e["seconds"] >= 0
-    brief = json.loads((out / "art1.brief.json").read_text())
+    brief = json.loads((out / "art1.txt.brief.json").read_text())
     assert brief["decisions"][0]["evidence"][0]["sentence"] == 0
-    assert (out / "art1.brief.md").read_text().startswith("# Council votes")
-    assert not (out / "art1.en.txt").exists()
+    assert (out / "art1.txt.brief.md").read_text().startswith("# Council votes")
+    assert not (out / "art1.txt.en.txt").exists()
 
 
 def test_translate_and_all_tasks(tmp_path: Path, glossary) -> None:
@@ -193,12 +193,12 @@ def test_translate_and_all_tasks(tmp_path: Path, glossary) -> None:
     write(inp, "a.txt", french())
     report = batch(FakeRuntime(), glossary, inp, tmp_path / "t", task="translate")
     assert report.counts["ok"] == 1
-    assert (tmp_path / "t/a.en.txt").read_text().startswith("EN Le conseil")
+    assert (tmp_path / "t/a.txt.en.txt").read_text().startswith("EN Le conseil")
     assert read_manifest(tmp_path / "t")["a.txt"]["prompt_versions"] == {"translate": load_prompt("translate")["version"]}
     report = batch(FakeRuntime(), glossary, inp, tmp_path / "all", task="all")
     e = read_manifest(tmp_path / "all")["a.txt"]
     assert set(e["outputs"]) == {"translation", "brief_json", "brief_md"}
-    assert json.loads((tmp_path / "all/a.brief.json").read_text())["translation"].startswith("EN ")
+    assert json.loads((tmp_path / "all/a.txt.brief.json").read_text())["translation"].startswith("EN ")
 
 
 def test_resume_skips_done_force_redoes_changed_input_redone(tmp_path: Path, glossary) -> None:
@@ -217,7 +217,7 @@ def test_resume_skips_done_force_redoes_changed_input_redone(tmp_path: Path, glo
     assert rt.calls == 6 and len(manifest_lines(out)) == 6
 
     write(inp, "a1.txt", french(1, " Le vote a eu lieu à main levée."))
-    (out / "a2.brief.md").unlink()
+    (out / "a2.txt.brief.md").unlink()
     rt = FakeRuntime()
     report = batch(rt, glossary, inp, out)
     assert rt.calls == 4 and [r.status for r in report.rows] == ["skipped", "ok", "ok"]
@@ -289,10 +289,10 @@ def test_bad_inputs_never_stop_the_run(tmp_path: Path, glossary) -> None:
     assert status["07 panne.txt"] == ("failed", "RuntimeError: the fake model crashed")
     assert status["08 huge.txt"][0] == "ok"
     assert report.counts == {"ok": 4, "skipped": 4, "failed": 1} and report.exit_code == 1
-    assert (out / "06 Élection à Noël, spéciale.brief.json").is_file()
-    assert "Le conseil municipal de Bordeaux" in (out / "05 page.en.txt").read_text()
-    assert "Mentions" not in (out / "05 page.en.txt").read_text()
-    huge = (out / "08 huge.en.txt").read_text()
+    assert (out / "06 Élection à Noël, spéciale.txt.brief.json").is_file()
+    assert "Le conseil municipal de Bordeaux" in (out / "05 page.html.en.txt").read_text()
+    assert "Mentions" not in (out / "05 page.html.en.txt").read_text()
+    huge = (out / "08 huge.txt.en.txt").read_text()
     assert all(city in huge for city in CITIES)
     failed = read_manifest(out)["07 panne.txt"]
     assert failed["error"] == "RuntimeError: the fake model crashed" and failed["outputs"] == {}
@@ -314,7 +314,7 @@ def test_symlink_outside_in_dir_not_followed(tmp_path: Path, glossary) -> None:
     assert status["broken.txt"] == ("skipped", "broken symlink")
     assert status["inside.txt"][0] == "ok" and status["a.txt"][0] == "ok"
     assert not any("SECRET-XYZ" in s for s in rt.seen)
-    assert not (out / "link.brief.json").exists()
+    assert not (out / "link.txt.brief.json").exists()
 
 
 def test_out_dir_inside_in_dir_never_read_and_same_dir_refused(tmp_path: Path, glossary) -> None:
@@ -324,17 +324,17 @@ def test_out_dir_inside_in_dir_never_read_and_same_dir_refused(tmp_path: Path, g
     out = inp / "results"
     batch(FakeRuntime(), glossary, inp, out, glob="*", recursive=True)
     assert sorted(read_manifest(out)) == ["a.txt", "sub/b.txt"]
-    assert (out / "sub/b.brief.json").is_file()  # outputs mirror the input tree
+    assert (out / "sub/b.txt.brief.json").is_file()  # outputs mirror the input tree
     write_index(out)
     rt = FakeRuntime()
     report = batch(rt, glossary, inp, out, glob="*", recursive=True)
     assert [r.path for r in report.rows] == ["a.txt", "sub/b.txt"] and rt.calls == 0
     # a file given explicitly from inside OUT_DIR is not read either
-    report = batch(FakeRuntime(), glossary, inp, out, files=[out / "a.brief.md"])
+    report = batch(FakeRuntime(), glossary, inp, out, files=[out / "a.txt.brief.md"])
     assert report.rows[0].status == "skipped" and report.rows[0].reason == "inside OUT_DIR: not read"
-    with pytest.raises(InputError, match="OUT_DIR must differ from IN_DIR"):
+    with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
         discover(inp, inp / "." / "sub" / "..")
-    with pytest.raises(InputError, match="OUT_DIR must differ from IN_DIR"):
+    with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
         run_batch(FakeRuntime(), glossary, inp, inp, files=[inp / "a.txt"])
 
 
@@ -342,19 +342,31 @@ def test_outputs_never_overwrite_inputs(tmp_path: Path, glossary) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     a = write(inp, "a.txt", french(0))
     out.mkdir()
-    (out / "a.brief.json").symlink_to(a)  # the output path leads to the input
+    (out / "a.txt.brief.json").symlink_to(a)  # the output path leads to the input
     report = batch(FakeRuntime(), glossary, inp, out)
     assert report.rows[0].status == "failed" and "refusing to overwrite the input" in report.rows[0].reason
     assert a.read_text(encoding="utf-8") == french(0)
 
 
-def test_same_name_different_extension_keeps_both(tmp_path: Path, glossary) -> None:
+@pytest.mark.parametrize("folder", ["", "sub/"])
+def test_output_names_are_injective(tmp_path: Path, glossary, folder: str) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
-    write(inp, "a.txt", french(0))
-    write(inp, "a.md", french(1))
-    write(inp, "b.txt", french(2))
-    batch(FakeRuntime(), glossary, inp, out)
-    assert {p.name for p in out.glob("*.brief.json")} == {"a.txt.brief.json", "a.md.brief.json", "b.brief.json"}
+    names = [f"{folder}a.txt", f"{folder}a.html", f"{folder}a.txt.md"]
+    for n, name in enumerate(names):
+        write(inp, name, french(n))
+    if folder:
+        write(inp, "sub.txt", french(3))  # beside the folder, of the folder's name
+        names.append("sub.txt")
+    report = batch(FakeRuntime(), glossary, inp, out, task="all", recursive=bool(folder))
+    assert report.counts["ok"] == len(names)
+    for n, name in enumerate(names):
+        e = read_manifest(out)[name]
+        assert e["outputs"] == {"translation": f"{name}.en.txt", "brief_json": f"{name}.brief.json",
+                                "brief_md": f"{name}.brief.md"}
+        assert f"conseil municipal de {CITIES[n]}" in (out / f"{name}.en.txt").read_text()  # its own article
+        assert json.loads((out / f"{name}.brief.json").read_text())["source"]["file"] == Path(name).name
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
+    assert len(written) == 3 * len(names)
 
 
 @pytest.mark.parametrize("parallel", [1, 2])
@@ -386,16 +398,20 @@ def test_cli_exit_code_and_summary(tmp_path: Path) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "a.txt", french(0))
     write(inp, "b.txt", french(1, f" {CRASH}."))
-    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), check=False, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1, proc.stderr
-    assert "1 ok, 0 skipped, 1 failed" in proc.stderr and "index.html" in proc.stderr
+
+    def cli(*args: str) -> tuple[int, str]:  # stderr with rich's line wrapping undone
+        proc = subprocess.run(cli_command(*args), check=False, capture_output=True, text=True, timeout=120)
+        return proc.returncode, " ".join(proc.stderr.split())
+
+    rc, stderr = cli(str(inp), "-o", str(out))
+    assert rc == 1, stderr
+    assert "1 ok, 0 skipped, 1 failed" in stderr and "index.html" in stderr
     assert (out / "index.html").is_file()
     (inp / "b.txt").unlink()
-    proc = subprocess.run(cli_command(str(inp), "-o", str(out)), check=False, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0 and "0 ok, 1 skipped, 0 failed" in proc.stderr
-    proc = subprocess.run(cli_command(str(tmp_path / "empty"), "-o", str(out)),
-                          check=False, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "not a folder" in proc.stderr
+    rc, stderr = cli(str(inp), "-o", str(out))
+    assert rc == 0 and "0 ok, 1 skipped, 0 failed" in stderr
+    rc, stderr = cli(str(tmp_path / "empty"), "-o", str(out))
+    assert rc == 2 and "not a folder" in stderr
 
 
 def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.CompletedProcess | int:
@@ -419,7 +435,7 @@ def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.Com
     assert 1 <= len(first) < len(names), "the run was not interrupted mid-way"
     assert all(e["status"] == "ok" for e in first)
     # what a kill in the middle of write_atomic leaves behind
-    (out / ".article 7.brief.json.k1ll3d_x.tmp").write_text('{"half": ')
+    (out / ".article 7.txt.brief.json.k1ll3d_x.tmp").write_text('{"half": ')
 
     rt = FakeRuntime()
     report = batch(rt, glossary, inp, out)
@@ -510,7 +526,7 @@ def test_report_in_headless_chromium(tmp_path: Path, glossary) -> None:
     write(inp, "d.txt", b"")
     write(inp, "e.txt", french(4, f" {CRASH}."))
     batch(FakeRuntime(), glossary, inp, out, task="all")
-    index = write_index(out)
+    index = write_index(out, inp)
 
     dom = render(index.as_uri(), tmp_path / "profile")
     assert len(dom.rows) == 5
@@ -523,7 +539,7 @@ def test_report_in_headless_chromium(tmp_path: Path, glossary) -> None:
 
     page_url = urljoin(index.as_uri(), dom.rows[1]["links"][0])
     page_path = Path(unquote(urlparse(page_url).path))
-    assert page_path == out / "b été.report.html" and page_path.is_file()
+    assert page_path == out / "b été.txt.report.html" and page_path.is_file()
     page = render(page_url, tmp_path / "profile")
     page_text = " ".join(page.text)
     assert page.marks == ["Le conseil municipal de Lille vote un plan pour le logement"]  # evidence: sentence 0
@@ -540,9 +556,11 @@ def test_report_without_source_shows_evidence_only(tmp_path: Path, glossary) -> 
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "a.txt", french(0))
     batch(FakeRuntime(), glossary, inp, out)
+    write_index(out, inp)
+    assert "Le préfet doit encore valider" in (out / "a.txt.report.html").read_text()  # the whole source
     (inp / "a.txt").write_text(french(0, " Modifié."), encoding="utf-8")  # changed since: not the processed text
-    write_index(out)
-    html = (out / "a.report.html").read_text()
+    write_index(out, inp)
+    html = (out / "a.txt.report.html").read_text()
     assert "has changed since it was processed" in html
     assert re.search(r'<mark id="s0">\[0\] Le conseil municipal de Lyon vote', html)
 
@@ -565,7 +583,7 @@ def test_batch_with_the_real_default_model(tmp_path: Path) -> None:
         assert e["status"] == "ok" and e["tokens"]["completion"] > 0
         brief = json.loads((out / e["outputs"]["brief_json"]).read_text())
         assert brief["summary"] and brief["source"]["sha256"] == e["sha256"]
-        assert (out / e["outputs"]["brief_md"]).is_file() and (out / f"{Path(name).stem}.report.html").is_file()
+        assert (out / e["outputs"]["brief_md"]).is_file() and (out / f"{name}.report.html").is_file()
     assert (out / "index.html").read_text().count('<tr class="article ok">') == 2
 
 

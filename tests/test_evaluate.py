@@ -22,7 +22,8 @@ from summarizer.evaluate import (
     evaluate_brief,
     evaluate_path,
     evaluate_translation,
-    format_table,
+    table_rows,
+    totals,
     load_gold,
     output_name,
     satisfies,
@@ -281,10 +282,10 @@ def test_folder_evaluation(folders: tuple[Path, Path]) -> None:
     assert results["other-article.brief.json"]["kind"] == "skipped"
     with pytest.raises(InputError, match="holds no"):  # a gold translation is not an output
         evaluate_path(gold_dir, gold_dir / GOLD.name)
-    console = Console(width=100, file=io.StringIO())
-    console.print(format_table(list(results.values())))
-    text = console.file.getvalue()
-    assert all(name in text for name in results) and "skipped" in text and "chrF signature: nrefs:1" in text
+    rows = {row[0]: row for row in table_rows(list(results.values()))}
+    assert set(rows) == set(results)  # one brief: no total row
+    assert rows["other-article.brief.json"][1].startswith("skipped")
+    assert rows["otan-irak-2021.en.txt"][11] == "100.0"
 
 
 def test_single_files_and_bad_inputs(folders: tuple[Path, Path], tmp_path: Path) -> None:
@@ -307,10 +308,10 @@ def test_cli_eval_table_and_json(folders: tuple[Path, Path]) -> None:
     runner = CliRunner()
     table = runner.invoke(app, ["eval", str(out_dir), str(gold_dir)])
     assert table.exit_code == 0, table.output
-    assert "otan-irak-2021.brief.json" in table.output and "chrF" in table.output
+    assert "otan-irak-2021.brief.json" in table.output and "chrF signature: nrefs:1" in table.output
     as_json = runner.invoke(app, ["eval", str(out_dir / "otan-irak-2021.en.txt"), str(gold_dir / GOLD.name), "--json"])
     assert as_json.exit_code == 0, as_json.output
-    assert json.loads(as_json.output)[0]["translation"]["segmentation"] == "lines"
+    assert json.loads(as_json.output)["results"][0]["translation"]["segmentation"] == "lines"
 
 
 def test_cli_eval_missing_path_is_a_message_and_exit_code(
@@ -325,3 +326,22 @@ def test_cli_eval_missing_path_is_a_message_and_exit_code(
     captured = capsys.readouterr()
     assert "No such file or folder" in captured.err and "absent.brief.json" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_key_recall_duplicates_actor_accuracy_and_totals(gold: Gold, source: str) -> None:
+    d1, d2, d3 = make_brief(gold)["decisions"]
+    copy = dict(d1, id="D4")  # the Iraq decision listed twice (title and body)
+    d2["actor"] = "Jens Stoltenberg"  # the spokesman, not the body that decided
+    brief = make_brief(gold, decisions=[d1, d2, copy])
+    key_gold = gold.model_copy(update={"decisions": [
+        d.model_copy(update={"key": d.id != "D3", "actor_match": [["NATO", "alliance"]] if d.id != "D3" else None})
+        for d in gold.decisions]})
+    result = evaluate_brief(brief, key_gold, source)["decisions"]
+    assert result["key_recall"] == 1.0 and result["recall"] == pytest.approx(2 / 3)  # D3 is incidental
+    assert result["duplicates"] == [{"predicted": "D4", "gold": "D1"}] and result["unmatched"] == []
+    assert result["precision"] == 1.0  # a duplicate is reported apart, not as a non-decision
+    assert result["actor_accuracy"] == 0.5
+    one = evaluate_brief(brief, key_gold, source) | {"kind": "brief", "output": "a.brief.json", "seconds": 10.0}
+    pooled = totals([one, one | {"output": "b.brief.json", "seconds": 20.0}])
+    assert pooled["duplicates"] == 2 and pooled["actor_accuracy"] == 0.5 and pooled["seconds_per_brief"] == 15.0
+    assert table_rows([one, one])[-1][:4] == ["total", "1.00", "1.00", "2"]

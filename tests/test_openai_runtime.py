@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import base64
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ def completion_body(text: str = "Hello.", finish: str = "stop") -> dict[str, Any
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
         "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
     }
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 # ---------------------------------------------------------------------------------------------- scripted servers
@@ -231,6 +236,17 @@ def test_unreachable_server_is_a_model_error_quickly(model: str) -> None:
     assert "summarize serve" in message and "SUMMARIZER_BASE_URL" in message
 
 
+def _with(path: str, value: Any) -> dict[str, Any]:
+    """A chat completion with one field (dotted path, numbers index lists) replaced."""
+    body = completion_body()
+    *parents, last = [int(k) if k.isdigit() else k for k in path.split(".")]
+    node: Any = body
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    return body
+
+
 @pytest.mark.parametrize(
     "reply, expected",
     [
@@ -238,8 +254,20 @@ def test_unreachable_server_is_a_model_error_quickly(model: str) -> None:
         ((200, {"object": "chat.completion"}, {}), "malformed response"),
         ((200, {"choices": []}, {}), "malformed response"),
         (b"SSH-2.0-OpenSSH_9.6\r\n\r\n", "malformed HTTP response"),
+        ((200, [completion_body()], {}), "malformed response"),
+        ((200, _with("choices", "Hello."), {}), "malformed response"),
+        ((200, _with("choices", {"0": completion_body()["choices"][0]}), {}), "malformed response"),
+        ((200, _with("choices.0.message", "Hello."), {}), "malformed response"),
+        ((200, _with("choices.0.message.content", 42), {}), "message.content is a int"),
+        ((200, _with("choices.0.message.content", [{"type": "text", "text": "Hi"}]), {}), "content is a list"),
+        ((200, _with("usage", "7 tokens"), {}), "malformed response"),
+        ((200, _with("usage.prompt_tokens", "many"), {}), "token count 'many'"),
+        ((200, _with("usage.completion_tokens", -3), {}), "token count -3"),
+        ((200, json.dumps(completion_body()).replace("7", "Infinity").encode(), {}), "token count inf"),
     ],
-    ids=["not-json", "no-choices", "empty-choices", "not-http"],
+    ids=["not-json", "no-choices", "empty-choices", "not-http", "not-an-object", "choices-string",
+         "choices-object", "message-string", "content-number", "content-parts", "usage-string",
+         "tokens-string", "tokens-negative", "tokens-infinite"],
 )
 def test_malformed_answer_is_an_error_completion(reply: Answer, expected: str) -> None:
     with fake_server(lambda fake, seen, n: reply) as fake, runtime(fake) as rt:
@@ -262,6 +290,81 @@ def test_read_timeout_is_an_error_completion_not_retried() -> None:
         elapsed = time.monotonic() - started
     assert out.finish_reason == "error" and "within 0.5 s" in out.error
     assert 0.4 < elapsed < 3
+    assert len(fake.chats()) == 1
+
+
+def raw_response(body: Any) -> bytes:
+    data = json.dumps(body).encode()
+    return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(data), data)
+
+
+def dripping(fake: Fake, at_once: bytes, dripped: bytes) -> Callable[[BinaryIO], None]:
+    """Writes `at_once`, then `dripped` one byte every 0.2 s (each wait far below the read timeout), up
+    to 20 bytes: enough to outlast a 1 s deadline, few enough that a client without one fails in 4 s."""
+
+    def write(out: BinaryIO) -> None:
+        with contextlib.suppress(OSError):
+            out.write(at_once)
+            for i in range(min(len(dripped), 20)):
+                if fake.release.wait(0.2):
+                    return
+                out.write(dripped[i : i + 1])
+
+    return write
+
+
+@pytest.mark.parametrize("phase", ["headers", "body"])
+def test_dripping_server_hits_the_deadline(phase: str) -> None:
+    """The timeout bounds the whole answer, not each read: a server that keeps every read alive with a
+    byte now and then still gives an error Completion (like a silent one) once the deadline passes."""
+    response = raw_response(completion_body())
+    split = 0 if phase == "headers" else response.index(b"\r\n\r\n") + 4
+
+    with fake_server(lambda fake, seen, n: dripping(fake, response[:split], response[split:])) as fake:
+        with runtime(fake, read_timeout=1) as rt:
+            started = time.monotonic()
+            (out,) = rt.chat([ask("a")])
+            elapsed = time.monotonic() - started
+    assert out.finish_reason == "error"
+    assert "within 1 s" in out.error and "SUMMARIZER_API_TIMEOUT" in out.error
+    assert 0.9 < elapsed < 2.5
+    assert len(fake.chats()) == 1
+
+
+def test_deadline_stops_model_discovery() -> None:
+    response = raw_response({"data": [{"id": "m"}]})
+    with fake_server(lambda fake, seen, n: dripping(fake, b"", response)) as fake:
+        with OpenAIRuntime(fake.url, read_timeout=1, max_tries=1) as rt:
+            started = time.monotonic()
+            with pytest.raises(ModelError, match=r"/models .*no complete answer within 1 s"):
+                rt.chat([ask("a")])
+    assert time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "until-close"])
+def test_huge_body_is_refused_unread(declared: bool) -> None:
+    """A 300 MB answer (broken proxy, runaway server) is refused by its Content-Length, or once the
+    client has read MAX_BODY of it; the server stops at 48 MiB, so a client without a cap fails too."""
+    sent = [0]
+    done = threading.Event()
+
+    def write(out: BinaryIO) -> None:
+        length = b"Content-Length: 300000000\r\n" if declared else b"Connection: close\r\n"
+        try:
+            out.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + length + b"\r\n")
+            while sent[0] < 48 * 2**20:
+                out.write(b" " * 2**20)
+                sent[0] += 2**20
+        except OSError:
+            pass
+        finally:
+            done.set()
+
+    with fake_server(lambda fake, seen, n: write) as fake, runtime(fake) as rt:
+        (out,) = rt.chat([ask("a")])
+        assert done.wait(5)
+    assert out.finish_reason == "error" and "body over 16 MiB" in out.error
+    assert sent[0] < 48 * 2**20 and MAX_BODY == 16 * 2**20
     assert len(fake.chats()) == 1
 
 
@@ -320,6 +423,90 @@ def test_configuration_errors_stop_the_run(status: int, expected: str) -> None:
         with pytest.raises(ModelError, match=expected):
             rt.chat([ask(str(i)) for i in range(6)])
     assert len(fake.chats()) < 6  # the queue was dropped after the first refusal
+
+
+# ---------------------------------------------------------------------------------------------- credentials, proxies
+
+
+@pytest.mark.parametrize("via_proxy", [False, True], ids=["direct", "proxy"])
+def test_credentials_never_appear_in_errors(monkeypatch: pytest.MonkeyPatch, via_proxy: bool) -> None:
+    port = free_port()
+    if via_proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://pu:proxy-secret@127.0.0.1:{port}")
+        url, shown = "http://key:server-secret@gpu-node.invalid:8000/v1", "http://***@gpu-node.invalid:8000/v1"
+    else:
+        url, shown = f"http://key:server-secret@127.0.0.1:{port}/v1", f"http://***@127.0.0.1:{port}/v1"
+    with OpenAIRuntime(url, model="m", max_tries=1) as rt:
+        assert rt.base_url == shown
+        with pytest.raises(ModelError, match="cannot reach") as info:
+            rt.chat([ask("a")])
+    message = str(info.value)
+    assert "secret" not in message and shown in message
+    assert (f"through proxy http://***@127.0.0.1:{port}" in message) == via_proxy
+
+
+@pytest.mark.parametrize("url", ["http://key:server-secret@host:port/v1", "http://key:server/secret@host/v1",
+                                 "key:server-secret@host:8000/v1"])
+def test_bad_url_is_quoted_without_credentials(url: str) -> None:
+    with pytest.raises(ModelError, match=r"bad server URL '(http://)?\*\*\*@host") as info:
+        OpenAIRuntime(url)
+    assert "secret" not in str(info.value)
+
+
+def test_url_credentials_are_sent_as_basic_auth() -> None:
+    """Userinfo (percent-decoded) goes out as basic auth, for a server behind an authenticating reverse
+    proxy; an API key, the OpenAI way, takes the Authorization header instead."""
+    with fake_server(lambda fake, seen, n: (200, completion_body(), {})) as fake:
+        url = fake.url.replace("http://", "http://user:p%40ss@")
+        with runtime(fake) as rt_plain, OpenAIRuntime(url, model="m") as rt_basic, \
+                OpenAIRuntime(url, model="m", api_key="sk-test") as rt_key:
+            for rt in (rt_plain, rt_basic, rt_key):
+                rt.chat([ask("a")])
+    sent = [r.headers.get("authorization") for r in fake.chats()]
+    assert sent == [None, basic("user", "p@ss"), "Bearer sk-test"]
+
+
+def test_remote_hosts_go_through_the_proxy_loopback_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One scripted server is both the proxy and a local server: it answers with the request target it
+    saw, an absolute URI when it was asked as a proxy."""
+    with fake_server(lambda fake, seen, n: (200, completion_body(seen.path), {})) as fake:
+        origin = fake.url.removesuffix("/v1")
+        monkeypatch.setenv("HTTP_PROXY", origin.replace("http://", "http://pu:pp@"))
+        with OpenAIRuntime("http://key:pw@gpu-node.invalid:8000/v1", model="m", max_tries=1) as rt:
+            assert rt.proxy == origin.replace("http://", "http://***@")
+            (proxied,) = rt.chat([ask("a")])
+        with runtime(fake) as rt:
+            assert rt.proxy is None
+            (direct,) = rt.chat([ask("b")])
+    assert proxied.text == "http://gpu-node.invalid:8000/v1/chat/completions"
+    assert direct.text == "/v1/chat/completions"
+    via, local = fake.chats()
+    assert via.headers["host"] == "gpu-node.invalid:8000"
+    assert via.headers["proxy-authorization"] == basic("pu", "pp")
+    assert via.headers["authorization"] == basic("key", "pw")
+    assert "proxy-authorization" not in local.headers and "authorization" not in local.headers
+
+
+@pytest.mark.parametrize(
+    "url, proxy",
+    [
+        ("http://10.0.0.5:8000/v1", "http://proxy:3128"),
+        ("https://api.example.com/v1", "http://proxy:3129"),
+        ("http://gpu-node:8000/v1", None),
+        ("https://gpu7.cluster:8000/v1", None),
+        ("http://127.0.0.1:8080/v1", None),
+        ("http://localhost:8080/v1", None),
+        ("http://[::1]:8080/v1", None),
+    ],
+)
+def test_proxy_choice_follows_the_environment(monkeypatch: pytest.MonkeyPatch, url: str, proxy: str | None) -> None:
+    """As urllib and curl: HTTP_PROXY or HTTPS_PROXY by scheme ("host:port" means http://), NO_PROXY
+    names and domain suffixes go direct; loopback always goes direct, even unlisted."""
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "proxy:3129")
+    monkeypatch.setenv("NO_PROXY", "gpu-node,.cluster")
+    with OpenAIRuntime(url, model="m") as rt:
+        assert rt.proxy == proxy
 
 
 # ---------------------------------------------------------------------------------------------- configuration
