@@ -1,7 +1,11 @@
-"""Brief benchmark: time, generated tokens/s and peak RSS of `summarize brief` on the seed
-article, then its scores against the hand-written gold file.
+"""Brief benchmark on the gold suite: every article of the development and held-out halves briefed
+with one loaded model, then scored against its hand-written gold file (the `summarize eval` table,
+per article and pooled), with seconds per brief and peak memory.
 
-    python bench/brief.py [-m MODEL] [--threads N]
+    python bench/brief.py [--split dev|heldout|all] [-m MODEL] [--threads N] [--parallel N]
+
+dev = seeds/ (the seed article) + tests/gold/dev; heldout = tests/gold/heldout (never tuned on).
+Briefs and a JSON summary go to bench/out/brief/<model>/<split>/.
 """
 
 from __future__ import annotations
@@ -9,45 +13,66 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "otan-irak-2021.fr.txt"
-GOLD = ROOT / "seeds" / "otan-irak-2021.gold.json"
+sys.path.insert(0, str(ROOT))
+
+from summarizer.brief import Briefer, brief_json  # noqa: E402
+from summarizer.documents import read_document  # noqa: E402
+from summarizer.evaluate import COLUMNS, evaluate_path, table_rows, totals  # noqa: E402
+from summarizer.glossary import default_glossary  # noqa: E402
+from summarizer.models import resolve  # noqa: E402
+from summarizer.runtimes import load_runtime  # noqa: E402
+
+SPLITS = {
+    "dev": [ROOT / "seeds", ROOT / "tests" / "gold" / "dev"],
+    "heldout": [ROOT / "tests" / "gold" / "heldout"],
+}
+
+
+def articles(folder: Path) -> list[Path]:
+    """The articles of a gold folder: the `source` of each NAME.gold.json."""
+    return [folder / json.loads(g.read_text(encoding="utf-8"))["source"] for g in sorted(folder.glob("*.gold.json"))]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     ap.add_argument("-m", "--model")
     ap.add_argument("--threads", type=int)
-    ap.add_argument("--with-translation", action="store_true")
+    ap.add_argument("--parallel", type=int, default=2)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "otan-irak-2021.brief.json"
-        cmd = [sys.executable, "-m", "summarizer", "brief", str(SEED), "-o", str(out)]
-        cmd += ["-m", args.model] if args.model else []
-        cmd += ["--threads", str(args.threads)] if args.threads else []
-        cmd += ["--with-translation"] if args.with_translation else []
-        started = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        wall = time.perf_counter() - started
-        if proc.returncode:
-            sys.exit(f"brief failed ({proc.returncode}): {proc.stderr[-2000:]}")
-        brief = json.loads(out.read_text(encoding="utf-8"))
-        scores = subprocess.run([sys.executable, "-m", "summarizer", "eval", str(out), str(GOLD), "--json"],
-                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({
-        "model": brief["model"]["id"], "wall_s": round(wall, 1), "timings": brief["timings"],
-        "usage": brief["usage"],
-        "generated_tokens_per_s": round(brief["usage"]["completion_tokens"] / brief["timings"]["total"], 2),
-        "decisions": len(brief["decisions"]), "peak_rss_mb": round(peak),
-    }, indent=2))
-    print(scores)
+    spec = resolve(args.model)
+    glossary = default_glossary()
+    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    started = time.perf_counter()
+    with load_runtime(spec, threads=args.threads, parallel=args.parallel) as runtime:
+        briefer = Briefer(runtime, glossary)
+        for split in splits:
+            out = ROOT / "bench" / "out" / "brief" / spec.id / split
+            out.mkdir(parents=True, exist_ok=True)
+            results = []
+            for folder in SPLITS[split]:
+                for path in articles(folder):
+                    name = path.name.removesuffix(".txt").removesuffix(".fr")
+                    brief = briefer.brief(read_document(path))
+                    (out / f"{name}.brief.json").write_text(brief_json(brief), encoding="utf-8")
+                    print(f"{split} {name}: {brief.timings['total']:.0f} s", file=sys.stderr, flush=True)
+                    results += [r for r in evaluate_path(out / f"{name}.brief.json", folder / f"{name}.gold.json")]
+            total = totals(results)
+            (out / "scores.json").write_text(json.dumps({"results": results, "total": total}, indent=2), encoding="utf-8")
+            print(f"\n## {split} ({spec.id}, prompt {briefer.prompt_version})")
+            rows = [COLUMNS[:11], *(r[:11] for r in table_rows(results))]
+            widths = [max(len(r[i]) for r in rows) for i in range(11)]
+            for row in rows:
+                print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+            print(json.dumps(total))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nwall {time.perf_counter() - started:.0f} s, peak RSS {peak:.0f} MB, command: python bench/brief.py "
+          + " ".join(sys.argv[1:]))
 
 
 if __name__ == "__main__":

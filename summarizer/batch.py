@@ -166,7 +166,7 @@ class BatchLock:
 
     Take it before the slow start (loading a model) so that a second batch on the same OUT_DIR
     is refused at once, and hold it while the report is written:
-    `with BatchLock(out_dir) as lock: ... run_batch(..., lock=lock); write_index(out_dir)`.
+    `with BatchLock(out_dir) as lock: ... run_batch(..., lock=lock); write_index(out_dir, in_dir)`.
     Raises InputError when another batch holds it. Temp files a killed run left are swept here,
     when no other run can be writing them.
     """

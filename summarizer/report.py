@@ -106,7 +106,7 @@ def _source_text(entry: _Entry, in_dir: Path | None) -> str | None:
         data = path.read_bytes() if path else None
         if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None
-        return parse_document(data, path.name, path=path).text
+        return parse_document(data, PurePosixPath(entry.path).name, path=path).text
     except (OSError, SummarizerError):
         return None
 

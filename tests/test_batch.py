@@ -27,12 +27,13 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from summarizer.batch import MANIFEST, discover, read_manifest, run_batch
+from summarizer.batch import MANIFEST, BatchLock, discover, read_manifest, run_batch
 from summarizer.errors import InputError
-from summarizer.glossary import default_glossary
+from summarizer.glossary import Glossary, default_glossary
 from summarizer.prompts import load_prompt
 from summarizer.report import write_index
 from summarizer.runtimes.base import ChatRequest, Completion, OnResult, Runtime
+from summarizer.runtimes.openai import OpenAIRuntime
 from summarizer.schema import ModelDecisions
 
 HERE = Path(__file__).resolve()
@@ -111,9 +112,27 @@ class FakeRuntime(Runtime):
         pass
 
 
+class FakeServer(OpenAIRuntime):
+    """An `openai-server` runtime (base URL, served model name) that answers like FakeRuntime, offline."""
+
+    def __init__(self, base_url: str, model: str) -> None:
+        super().__init__(base_url, model=model, model_id="openai-server", parallel=2)
+        self.fake = FakeRuntime(model_id="openai-server")
+
+    def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
+        return self.fake.chat(requests, on_result)
+
+
 @pytest.fixture
 def glossary():
     return default_glossary()
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -158,6 +177,36 @@ def test_discover_default_patterns_hidden_outputs_and_out_dir(tmp_path: Path) ->
     assert [p.name for p in discover(inp, out, glob="*.pdf")] == ["e.pdf"]
     with pytest.raises(InputError, match="not a folder"):
         discover(tmp_path / "missing", out)
+
+
+def test_out_dir_that_holds_in_dir_or_is_a_file_is_refused(tmp_path: Path, glossary) -> None:
+    inp = tmp_path / "in"
+    write(inp, "a.txt", french())
+    for out in (tmp_path, tmp_path.parent, inp, inp / "sub" / ".."):
+        with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
+            discover(inp, out)
+        with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
+            run_batch(FakeRuntime(), glossary, inp, out, files=[inp / "a.txt"])
+    write(tmp_path, "out.txt", "a file")
+    with pytest.raises(InputError, match="exists and is not a folder"):
+        discover(inp, tmp_path / "out.txt")
+    with pytest.raises(InputError, match="exists and is not a folder"):
+        BatchLock(tmp_path / "out.txt")
+    assert not list(tmp_path.glob("*.brief.*"))
+
+
+def test_batch_lock_is_taken_before_the_run(tmp_path: Path, glossary) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french())
+    with BatchLock(out) as lock:  # what the CLI takes before it loads the model
+        with pytest.raises(InputError, match="another `summarize batch` is writing"):
+            BatchLock(out)
+        with pytest.raises(InputError, match="another `summarize batch` is writing"):
+            batch(FakeRuntime(), glossary, inp, out)
+        assert batch(FakeRuntime(), glossary, inp, out, lock=lock).counts["ok"] == 1
+        with pytest.raises(ValueError, match="lock given is on"):
+            batch(FakeRuntime(), glossary, inp, tmp_path / "other", lock=lock)
+    assert batch(FakeRuntime(), glossary, inp, out).counts["skipped"] == 1  # released
 
 
 # ---------------------------------------------------------------------------------------------- run
@@ -228,6 +277,38 @@ def test_resume_skips_done_force_redoes_changed_input_redone(tmp_path: Path, glo
     rt = FakeRuntime()
     batch(rt, glossary, inp, out, task="translate")
     assert read_manifest(out)["a0.txt"]["task"] == "translate"  # another task: redone, latest line wins
+
+
+@pytest.mark.parametrize("change", ["base_url", "served_model", "quality", "glossary", "version"])
+def test_resume_key_change_means_redo(tmp_path: Path, glossary, monkeypatch, change: str) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french())
+
+    def calls(base_url: str = "http://gpu-1:8000/v1", model: str = "qwen-7b", quality: str = "balanced",
+              gloss: Glossary = glossary) -> int:
+        with FakeServer(base_url, model) as rt:
+            batch(rt, gloss, inp, out, task="all", quality=quality)
+        return rt.fake.calls
+
+    assert calls() > 0 and calls() == 0
+    if change == "version":
+        monkeypatch.setattr("summarizer.batch.__version__", "99.0")
+    changed = {
+        "base_url": {"base_url": "http://gpu-2:8000/v1"}, "served_model": {"model": "llama-70b"},
+        "quality": {"quality": "fast"}, "glossary": {"gloss": glossary.merge(Glossary({"Matignon": "Matignon"}))},
+        "version": {},
+    }[change]
+    assert calls(**changed) > 0  # redone
+    assert calls(**changed) == 0 and len(manifest_lines(out)) == 2
+
+
+def test_brief_only_ignores_the_translation_quality(tmp_path: Path, glossary) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french())
+    batch(FakeRuntime(), glossary, inp, out, quality="best")
+    rt = FakeRuntime()
+    batch(rt, glossary, inp, out, quality="fast")
+    assert rt.calls == 0
 
 
 def test_truncated_manifest_line_is_tolerated(tmp_path: Path, glossary) -> None:
@@ -377,6 +458,33 @@ def test_documents_run_concurrently_up_to_runtime_parallel(tmp_path: Path, gloss
     rt = FakeRuntime(parallel=parallel, delay=0.1)
     report = batch(rt, glossary, inp, tmp_path / "out")
     assert report.counts["ok"] == 4 and rt.max_inflight == parallel
+
+
+def test_input_named_like_the_report_is_skipped_with_a_reason(tmp_path: Path, glossary) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french(0))
+    write(inp, "index.html", f"<html><body><p>{french(1)}</p></body></html>")
+    write(inp, "sub/index.html", f"<html><body><p>{french(2)}</p></body></html>")
+    report = batch(FakeRuntime(), glossary, inp, out, recursive=True)
+    status = {r.path: (r.status, r.reason) for r in report.rows}
+    assert status["a.txt"][0] == "ok"
+    for name in ("index.html", "sub/index.html"):
+        assert status[name][0] == "skipped" and "named like the batch's own index.html" in status[name][1]
+        assert read_manifest(out)[name]["status"] == "skipped"
+    write_index(out, inp)
+    assert "Articles" in (out / "index.html").read_text()  # the report, not an article
+
+
+def test_outputs_have_normal_permissions(tmp_path: Path, glossary, umask_022) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french(0))
+    write(inp, "sub/b.txt", french(1))
+    batch(FakeRuntime(), glossary, inp, out, task="all", recursive=True)
+    write_index(out, inp)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) == 2 * 4 + 2  # 3 outputs and a page per input, the manifest and the index
+    assert {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in files} == dict.fromkeys(
+        [p.relative_to(out).as_posix() for p in files], 0o644)
 
 
 def test_other_runtime_kind_refused_for_brief(tmp_path: Path, glossary) -> None:
@@ -563,6 +671,46 @@ def test_report_without_source_shows_evidence_only(tmp_path: Path, glossary) -> 
     html = (out / "a.txt.report.html").read_text()
     assert "has changed since it was processed" in html
     assert re.search(r'<mark id="s0">\[0\] Le conseil municipal de Lyon vote', html)
+
+
+def test_report_does_not_trust_the_manifest(tmp_path: Path, glossary, caplog) -> None:
+    inp, out = tmp_path / "work/in", tmp_path / "work/out"
+    write(inp, "a.txt", french(0))
+    batch(FakeRuntime(), glossary, inp, out)
+    good = read_manifest(out)["a.txt"]
+    brief = (out / good["outputs"]["brief_json"]).read_text()
+    secret = write(tmp_path / "work", "secret.brief.json", brief.replace("approved a housing plan", "SECRET-XYZ"))
+    (tmp_path / "work/elsewhere").mkdir()
+    (out / "link").symlink_to(tmp_path / "work/elsewhere")
+    lines = [
+        {**good, "path": "x.txt", "name": "../../x"},  # the old name field, edited
+        {**good, "path": "../../y.txt"},
+        {**good, "path": str(tmp_path / "work/z.txt")},
+        {**good, "path": "link/w.txt"},  # through a symlink inside OUT_DIR that leads out of it
+        {**good, "path": "b.txt", "outputs": {"brief_json": "../secret.brief.json"}},
+        {**good, "path": "c.txt", "outputs": {"brief_json": str(secret)}},
+        {**good, "path": "d.txt", "outputs": ["a.txt.brief.json"]},
+        {**good, "path": "e.txt", "status": 3},
+        {**good, "path": "f.txt", "decisions": "many", "seconds": "long"},
+        {**good, "path": "g.txt", "title": {"html": "<b>"}},
+        {**good, "path": "h.txt", "outputs": {"brief_json": MANIFEST}},  # inside OUT_DIR, but not a brief
+        {"path": 5}, [1, 2], "text",
+    ]
+    with (out / MANIFEST).open("a") as f:
+        f.write("".join(json.dumps(line) + "\n" for line in lines) + "garbage {\n" + "\xff\n")
+    before = sorted(p for p in tmp_path.rglob("*") if out not in p.parents)
+    write_index(out, inp)
+    assert sorted(p for p in tmp_path.rglob("*") if out not in p.parents) == before  # nothing written outside
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.report.html")}
+    assert pages == {"a.txt.report.html", "x.txt.report.html", "h.txt.report.html"}
+    html = "".join(p.read_text() for p in out.rglob("*.html"))
+    assert "SECRET-XYZ" not in html
+    assert (out / "index.html").read_text().count('<tr class="article ok">') == 3
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    for path in ("../../y.txt", str(tmp_path / "work/z.txt"), "link/w.txt", "b.txt", "c.txt", "d.txt", "e.txt",
+                 "f.txt", "g.txt"):
+        assert f"'{path}'" in warned, path
+    assert warned.count("is not an entry") == 5 and f"{MANIFEST} is not a brief" in warned
 
 
 # ---------------------------------------------------------------------------------------------- real model

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from summarizer import ROOT, models
+from summarizer import models
+from summarizer.resources import data_dir
 from summarizer.errors import ModelError
 from summarizer.models import HubSource, ModelSpec, PathSource, PypiPartsSource
 
@@ -52,7 +53,7 @@ def test_shipped_manifests_load_with_one_default() -> None:
     assert [s.id for s in specs.values() if s.default] == [DEFAULT_ID]
     assert models.default_model().id == DEFAULT_ID
     for spec in specs.values():
-        assert spec.manifest == ROOT / "models" / f"{spec.id}.toml"
+        assert spec.manifest == data_dir("models") / f"{spec.id}.toml"
 
 
 def test_default_manifest_describes_the_embedded_parts() -> None:

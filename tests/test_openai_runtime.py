@@ -154,6 +154,10 @@ def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.upper(), raising=False)
 
 
+#: urlopen for the local test servers, whatever the machine's proxy settings
+urlopen = urllib.request.build_opener(urllib.request.ProxyHandler({})).open
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -611,7 +615,7 @@ def _wait_until_serving(process: subprocess.Popen[bytes], log: Path) -> str:
         match = re.search(r"Serving \S+ at (http://127\.0\.0\.1:\d+/v1)", text)
         if match:
             base = match[1]
-            with urllib.request.urlopen(base.removesuffix("/v1") + "/health", timeout=5) as res:
+            with urlopen(base.removesuffix("/v1") + "/health", timeout=5) as res:
                 assert res.status == 200
             return base
         time.sleep(0.25)
@@ -656,5 +660,5 @@ def test_served_model_wants_the_key(served: Served) -> None:
     with OpenAIRuntime(served.url, api_key="wrong") as rt, pytest.raises(ModelError, match="refused the API key"):
         rt.chat([ask("hi", max_tokens=1)])
     with pytest.raises(urllib.error.HTTPError) as info:
-        urllib.request.urlopen(served.url + "/models", timeout=5)
+        urlopen(served.url + "/models", timeout=5)
     assert info.value.code == 401

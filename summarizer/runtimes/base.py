@@ -59,7 +59,8 @@ class Completion:
                 raise TypeError(f"message.content is a {type(text).__name__}, not a string")
             reason = choice.get("finish_reason") or "stop"
             usage = out.get("usage") or {}
-            prompt_tokens, completion_tokens = (_count(usage.get(k)) for k in ("prompt_tokens", "completion_tokens"))
+            prompt_tokens = _count(usage.get("prompt_tokens"))
+            completion_tokens = _count(usage.get("completion_tokens"))
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             return cls(text="", finish_reason="error", seconds=seconds,
                        error=f"malformed response ({type(exc).__name__}: {exc}): {str(out)[:200]}")

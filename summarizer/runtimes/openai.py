@@ -2,13 +2,15 @@
 (or `summarize serve`), TGI, Ollama.
 
 Plain stdlib HTTP (`http.client` + `json`): one connection per request, so threads share nothing,
-a connect timeout, and a deadline on the whole exchange (`read_timeout`, SUMMARIZER_API_TIMEOUT) that a
-server dripping bytes cannot stretch, which `urllib` cannot give. Like urllib and curl it honours
-HTTP_PROXY/HTTPS_PROXY/NO_PROXY (HTTPS through a CONNECT tunnel), but never proxies loopback, so a local
-server works whatever the proxy settings. Credentials in the URL (`http://user:pass@host/v1`) are sent
-as basic auth (an API key, sent as a bearer token, wins) and shown as `***` in every message. JSON-schema-constrained
-output is requested with `response_format={"type": "json_schema", ...}`, which vLLM (>= 0.6),
-llama.cpp's server and Ollama (>= 0.5, on its /v1 endpoint; its native API calls it `format`) honour.
+a connect timeout, and a deadline on the whole exchange (`read_timeout`, SUMMARIZER_API_TIMEOUT) that
+a server dripping bytes cannot stretch, which `urllib` cannot give. JSON-schema-constrained output is
+requested with `response_format={"type": "json_schema", ...}`, which vLLM (>= 0.6), llama.cpp's
+server and Ollama (>= 0.5, on its /v1 endpoint; its native API calls it `format`) honour.
+
+Like urllib and curl it honours HTTP_PROXY/HTTPS_PROXY/NO_PROXY (HTTPS through a CONNECT tunnel),
+but never proxies loopback, so a local server works whatever the proxy settings. Credentials in the
+URL (`http://user:pass@host/v1`) go out as basic auth (an API key, a bearer token, takes precedence)
+and show as `***` in every message.
 
 Failure policy, chosen so that a long batch neither hangs nor dies on one bad answer:
 
@@ -209,8 +211,8 @@ class OpenAIRuntime(Runtime):
                 if last:
                     via = f" through proxy {self.proxy}" if self.proxy else ""
                     raise ModelError(
-                        f"cannot reach OpenAI-compatible server at {self.base_url}{via}: {exc} (after {attempt} tries); "
-                        "start one with `summarize serve` or set SUMMARIZER_BASE_URL"
+                        f"cannot reach OpenAI-compatible server at {self.base_url}{via}: {exc} "
+                        f"(after {attempt} tries); start one with `summarize serve` or set SUMMARIZER_BASE_URL"
                     ) from None
                 time.sleep(self._delay(attempt))
                 continue
