@@ -42,7 +42,7 @@ from typing import Any, Literal
 from . import __version__
 from .brief import Briefer, brief_json, brief_markdown
 from .documents import parse_document
-from .errors import InputError, SummarizerError
+from .errors import GenerationError, InputError, SummarizerError
 from .glossary import Glossary
 from .outputs import is_inside, write_atomic
 from .runtimes.base import ChatRequest, Completion, OnResult, Runtime
@@ -424,10 +424,9 @@ class _Run:
         translation = brief = None
         if self.task in ("translate", "all"):
             translation = Translator(rt, self.glossary, quality=self.quality).translate_document(doc)
-            lost = [f"{s.block + 1}.{s.line + 1}: {'; '.join(s.issues)}"
-                    for s in translation.segments if s.source.strip() and not s.target.strip()]
-            if lost:
-                raise SummarizerError(f"no translation for segment(s) {', '.join(lost[:3])}")
+            if translation.lost:
+                lost = [f"{s.label}: {'; '.join(s.issues) or 'empty'}" for s in translation.lost]
+                raise GenerationError(f"no usable translation for segment(s) {', '.join(lost[:3])}")
             details["flagged_segments"] = sum(1 for s in translation.segments if s.issues)
             timings["translation"] = round(translation.seconds, 3)
             files["translation"] = translation.text()

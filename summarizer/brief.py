@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from collections.abc import Callable
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, ModelError, describe_validation
 from .glossary import Glossary
+from .injection import addressed_to_model
 from .grounding import ground_decisions, source_values, unsupported_numbers
 from .numbers import join_digit_groups
 from .prompts import load_prompt
@@ -129,7 +131,11 @@ class Briefer:
         before = dict(self.usage)
         timings: dict[str, float] = {}
         total = 3 if translator else 2
-        sentences = number_sentences(doc.text)
+        # The model sees the article without sentences addressed to it, numbered afresh, so that an
+        # injected line changes nothing it reads; evidence numbers are mapped back to the source.
+        every = number_sentences(doc.text)
+        source_index = [s.index for s in every if not addressed_to_model(s.text)]
+        sentences = [replace(every[i], index=n) for n, i in enumerate(source_index)]
         article = numbered_article(sentences)
         self._check_fits(doc, article)
 
@@ -137,6 +143,9 @@ class Briefer:
         proposed = self.extract(article, doc.title, self.candidates(sentences))
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
                                                 self.prompt.get("status_cues"))
+        for evidence in (e for d in decisions for e in d.evidence):
+            evidence.sentence = source_index[evidence.sentence]
+        grounding.ignored_sentences = [s.text for s in every if s.index not in set(source_index)]
         timings["decisions"] = time.perf_counter() - t
         if progress:
             progress(1, total)

@@ -57,6 +57,8 @@ GlossaryOpt = Annotated[
     Optional[Path], typer.Option("--glossary", help="Extra glossary (TOML or TSV) on top of the default one.")
 ]
 KeepBoilerplateOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")]
+QualityOpt = Annotated[QualityLevel, typer.Option("--quality", help="Translation: fast: one pass; balanced: + a retry "
+                                                  "of segments that fail a check; best: 3 candidates each, ~3x slower.")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
 
 
@@ -186,8 +188,7 @@ def translate(
     lines: Annotated[bool, typer.Option("--lines", help="Each input line is a segment; exactly one output line per input line.")] = False,
     glossary: GlossaryOpt = None,
     keep_boilerplate: KeepBoilerplateOpt = False,
-    quality: Annotated[QualityLevel, typer.Option("--quality", help="fast: one pass; balanced: + a retry of segments "
-                                                  "that fail a check; best: 3 candidates each, ~3x slower.")] = QualityLevel.balanced,
+    quality: QualityOpt = QualityLevel.balanced,
     candidates: Annotated[int | None, typer.Option("--candidates", min=1, max=MAX_CANDIDATES, help="Translations per segment, "
                                                    "the most agreed-on kept (overrides the quality level's 1 or 3; "
                                                    "each one costs a full decode).")] = None,
@@ -248,6 +249,7 @@ def brief(
     output: OutOpt = None,
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="json (schema brief-v1) or md.")] = BriefFormat.json,
     with_translation: Annotated[bool, typer.Option("--with-translation", help="Include the English translation.")] = False,
+    quality: QualityOpt = QualityLevel.balanced,
     glossary: GlossaryOpt = None,
     keep_boilerplate: KeepBoilerplateOpt = False,
     threads: ThreadsOpt = None,
@@ -263,7 +265,7 @@ def brief(
     doc = _read(source, keep_boilerplate)
     spec, runtime = _load(model, threads, parallel, "brief")
     with runtime, progress_bar("Briefing") as update:
-        translator = Translator(runtime, gloss) if with_translation else None
+        translator = Translator(runtime, gloss, quality=quality.value) if with_translation else None
         result = Briefer(runtime, gloss).brief(doc, translator=translator, progress=update)
     g = result.grounding
     say(
@@ -405,48 +407,61 @@ def batch(
     threads: ThreadsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Redo inputs the manifest already has as done.")] = False,
     glossary: GlossaryOpt = None,
+    quality: QualityOpt = QualityLevel.balanced,
 ) -> None:
     """Every article of a folder with one loaded model: resumable (rerun to continue), safe to interrupt.
 
     Exit code 1 when some article failed; OUT_DIR/index.html shows every article side by side.
     """
-    import os
-
-    from .batch import discover, run_batch
-    from .errors import InputError
+    from .batch import BatchLock, discover
     from .glossary import default_glossary
     from .report import write_index
 
     gloss = default_glossary(glossary)
-    files = discover(in_dir, out_dir, glob, recursive)
+    files = discover(in_dir, out_dir, glob, recursive)  # refuses an OUT_DIR that is IN_DIR, above it, or a file
     if not files:
         raise InputError(f"no input files in {in_dir} (pattern: {glob or '*.txt, *.md, *.html, *.htm'})")
-    spec, runtime = _load(model, threads, parallel, "translate" if task is BatchTask.translate else "brief")
-    with runtime:
-        try:
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                TextColumn("{task.fields[rate]}"), console=err, transient=True, disable=not err.is_terminal,
-            ) as bar:
-                bar_task = bar.add_task("Starting", total=len(files), rate="")
-                logged = [0]
+    with BatchLock(out_dir) as lock:  # before the model loads: a second run stops at once
+        spec, runtime = _load(model, threads, parallel, "translate" if task is BatchTask.translate else "brief")
+        with runtime:
+            report = _run_batch(runtime, gloss, in_dir, out_dir, task.value, quality.value, files, force, lock)
+    _report_batch(report, spec, write_index(out_dir, in_dir))
 
-                def update(done: int, total: int, name: str, tokens_per_s: float) -> None:
-                    bar.update(bar_task, completed=done, total=total, description=name[-40:],
-                               rate=f"{tokens_per_s:.1f} tok/s")
-                    if not err.is_terminal and done > logged[0]:  # logs get one line per finished file
-                        logged[0] = done
-                        say(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)")
 
-                report = run_batch(runtime, gloss, in_dir, out_dir, task=task.value, files=files,
-                                   force=force, progress=update)
-        except KeyboardInterrupt:
-            # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
-            # already complete on disk, so exiting at once is safe; a rerun resumes.
-            say("Interrupted: the manifest keeps every finished article; run the same command to resume.")
-            sys.stderr.flush()
-            os._exit(130)
-    index = write_index(out_dir)
+def _run_batch(runtime, gloss, in_dir: Path, out_dir: Path, task: str, quality: str, files: list[Path],
+               force: bool, lock):
+    """`run_batch` with a progress bar (one log line per file when stderr is not a terminal)."""
+    import os
+
+    from .batch import run_batch
+
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.fields[rate]}"), console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:
+            bar_task = bar.add_task("Starting", total=len(files), rate="")
+            logged = [0]
+
+            def update(done: int, total: int, name: str, tokens_per_s: float) -> None:
+                bar.update(bar_task, completed=done, total=total, description=name[-40:],
+                           rate=f"{tokens_per_s:.1f} tok/s")
+                if not err.is_terminal and done > logged[0]:  # logs get one line per finished file
+                    logged[0] = done
+                    say(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)")
+
+            return run_batch(runtime, gloss, in_dir, out_dir, task=task, quality=quality, files=files,
+                             force=force, progress=update, lock=lock)
+    except KeyboardInterrupt:
+        # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
+        # already complete on disk, so exiting at once is safe (the lock dies with the process);
+        # a rerun resumes.
+        say("Interrupted: the manifest keeps every finished article; run the same command to resume.")
+        sys.stderr.flush()
+        os._exit(130)
+
+
+def _report_batch(report, spec, index: Path) -> None:
     table = Table("file", "status", "title / reason", "decisions", "s", "tokens", title="Batch")
     colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
     for row in report.rows:  # Text, not markup: names and messages may contain "[...]"

@@ -59,7 +59,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a\x1b")
 _MAX_CONTROL_RATIO = 0.05
 
-_EXTENSIONS = {
+#: File extensions whose format is known (batch's default inputs are the first four kinds).
+EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -339,8 +340,8 @@ def _lxml_text(html: str, metadata: dict[str, str]) -> str:
 
 def _detect_format(source_name: str, text: str) -> str:
     suffix = Path(source_name).suffix.lower()
-    if suffix in _EXTENSIONS:
-        return _EXTENSIONS[suffix]
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
     head = text[:4096].lstrip().lower()
     if head.startswith(("<!doctype html", "<html", "<?xml", "<head", "<body", "<meta")) or len(
         re.findall(r"<(?:p|div|br|span|a|h[1-6]|article|section)\b", head)

@@ -46,7 +46,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sacrebleu.metrics import BLEU, CHRF
 
-from .documents import read_document
+from .documents import EXTENSIONS, read_document
 from .errors import InputError, describe_validation
 from .numbers import Number, english_numbers, french_numbers, normalise_number
 from .schema import Brief, Status
@@ -356,12 +356,16 @@ def evaluate_brief(
 
 
 def output_name(path: Path) -> str:
-    """``NAME.brief.json`` / ``NAME.en.txt`` (and ``NAME.fr.…``) → NAME, the seed stem without ``.fr``."""
+    """``NAME.brief.json`` / ``NAME.en.txt`` → NAME without the input's extension and ``.fr``: batch
+    names outputs after the whole input name (``NAME.fr.txt.brief.json``), so both read as NAME."""
     name = path.name
     for suffix in (".brief.json", ".en.txt", ".json", ".txt"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
             break
+    stem, dot, ext = name.rpartition(".")
+    if dot and f".{ext.lower()}" in EXTENSIONS:
+        name = stem
     return name.removesuffix(".fr")
 
 

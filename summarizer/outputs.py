@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
@@ -33,8 +32,9 @@ def contained(folder: Path, rel: object) -> Path | None:
 def write_atomic(path: Path, data: str | bytes, *, protect: tuple[Path, ...] = ()) -> None:
     """Write `data` to `path` atomically. Paths in `protect` (the inputs) are never overwritten.
 
-    The new file gets the mode of the file it replaces, or else the usual mode for a new file
-    (0666 less the process umask): results are meant to be shared like any file the user makes.
+    The file gets the usual mode of a new file, 0666 less the process umask (0644 under umask
+    022), also when it replaces one: results are shared like any file the user makes, and a 0600
+    file that older versions left (index.html, outputs) is fixed by the next run.
     """
     target = path.resolve()
     for p in protect:
@@ -47,10 +47,6 @@ def write_atomic(path: Path, data: str | bytes, *, protect: tuple[Path, ...] = (
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            try:
-                os.fchmod(f.fileno(), stat.S_IMODE(target.stat().st_mode))
-            except FileNotFoundError:
-                pass
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())

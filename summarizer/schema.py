@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+#: 1.1 added `grounding.ignored_sentences`; a 1.0 brief still reads (the field defaults to empty).
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "brief-v1.json"
 
 Status = Literal["adopted", "deferred", "proposed", "rejected"]
@@ -65,10 +66,14 @@ class Grounding(_Strict):
     flagged: int = Field(0, description="Decisions kept with flags.")
     summary_unsupported_numbers: list[str] = Field(
         default_factory=list, description="Numbers in the summary whose value is not in the source.")
+    ignored_sentences: list[str] = Field(
+        default_factory=list,
+        description="Source sentences addressed to a language model (instructions hidden in the article), "
+                    "kept away from the model and never used as evidence.")
 
 
 class Brief(_Strict):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     source: Source
     summary: str = Field(description="English summary, 3–5 sentences.")
     decisions: list[Decision]

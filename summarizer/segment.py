@@ -37,14 +37,42 @@ NUMERIC_ABBREVIATIONS = frozenset(
 
 _OPENING_QUOTES = "«“\"‘"
 
-#: A candidate boundary: terminator(s), closing quotes/brackets (a French closing guillemet
-#: may follow a space), then whitespace. The decision is taken in ``_is_boundary``.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zà-öø-ÿ"
+
+#: A candidate boundary. Either terminator(s), closing quotes/brackets (a French closing
+#: guillemet may follow a space) and whitespace or none: scraped text glues sentences
+#: (``médicament.En``, ``GMT.Plus``); the decision is taken in ``_is_boundary``. Or a
+#: sentence glued with no terminator: a closing guillemet before a capitalised word
+#: (``»Le``); a straight quote between a letter and a capital (``française"Samedi``,
+#: ``franceinfo"Chaque``); a lowercase letter before an elided capital (``KawasakiL'OMS``),
+#: as ``L'``, ``D'``… never occur inside a French word. Or the end of an AFP live-blog heading
+#: glued to its text (``- Frontières rouvertes -La Belgique``), checked in ``_is_boundary``.
 _CANDIDATE = re.compile(
-    r"""(?P<end>[.!?…]+)
-        (?P<close>(?:\s?[»”’)\]]|")*)
-        (?P<space>\s+)""",
+    rf"""(?P<end>[.!?…]+)(?P<close>(?:\s?[»”’)\]]|")*)(?P<space>\s*)
+        | [»”](?=[{_UPPER}][{_LOWER}])
+        | (?<=[^\W\d_])"(?=[{_UPPER}])
+        | (?<=[{_LOWER}])(?=[{_UPPER}]['’][^\W\d_])
+        | (?<=\s-)(?P<dash>)(?=[{_UPPER}"«])""",
     re.VERBOSE,
 )
+
+#: What may start a sentence glued to a terminator: a capitalised word (``.En``, ``.A Paris``,
+#: ``.L'OMS``), an opening quote, a ``- `` list dash, a list number (``an.4.Les``). Numbers
+#: (``3.500``), domains (``Orange.fr``), ``U.S.A`` or ``ASP.NET`` do not match.
+_GLUED_START = re.compile(
+    rf"[{_UPPER}](?:[{_LOWER}'’]|\s)|[«“\"]\s?[{_UPPER}]|-\s|\d{{1,3}}\.[{_UPPER}][{_LOWER}]"
+)
+
+#: After a terminator and a space, a sentence may also start with a list dash (``. - Titre``)
+#: or be a scraped script (``window.pvp_x = new Pvp(…)``), never French prose.
+_SPACED_START = re.compile(r"-\s|[a-z_]\w*(?:\.\w+)+\s*=(?!=)")
+
+#: A token that is a URL or an e-mail address: never split inside it (``site.fr/?Id=1``).
+_URLISH = re.compile(r"@|://|www\.", re.IGNORECASE)
+
+#: A short live-blog heading: ``- Frontières rouvertes -``.
+_DASH_HEADING = re.compile(r"-\s.{1,120}\s-")
 
 #: Initials and dotted acronyms before the final period: ``J``, ``J.-P``, ``U.S.A``.
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.-?)*[A-ZÀ-ÖØ-Þ]")
@@ -124,9 +152,21 @@ def _previous_token(text: str, end: int) -> str:
     return re.sub(r"^\w+['’]", "", token)
 
 
+def _in_url(line: str, i: int) -> bool:
+    """Whether position ``i`` is inside a URL or an e-mail address."""
+    return bool(_URLISH.search("".join(line[:i].split()[-1:] + line[i:].split()[:1])))
+
+
 def _is_boundary(line: str, match: re.Match[str], sentence_start: int) -> bool:
+    if match.group("dash") is not None:
+        return bool(_DASH_HEADING.fullmatch(line, sentence_start, match.end()))
+    if match.group("end") is None:  # glued with no terminator
+        return True
     nxt = line[match.end()]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENING_QUOTES):
+    if match.group("space"):
+        if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENING_QUOTES or _SPACED_START.match(line, match.end())):
+            return False
+    elif not _GLUED_START.match(line, match.end()) or _in_url(line, match.end()):
         return False
     end = match.start("end")
     if end > 0 and line[end - 1] in "[(":  # elision mark "[…]" inside a quotation
@@ -143,16 +183,36 @@ def _is_boundary(line: str, match: re.Match[str], sentence_start: int) -> bool:
     return not (_INITIALS.fullmatch(token) and token not in _FINAL_INITIALS)
 
 
+def _opens_quote(line: str, i: int) -> bool:
+    """Whether the straight quote at ``i``, glued to a word, opens a quotation.
+
+    It plays the opposite role of the previous quote, read from that one's spacing
+    (``mot",`` closes, `` "Mot`` opens) or, when glued too, from the quote before it.
+    """
+    opens = True
+    while (i := line.rfind('"', 0, i)) >= 0:
+        if line[i + 1].isspace() or line[i + 1] in ",;:.!?)]…":
+            return opens
+        if i == 0 or line[i - 1].isspace() or line[i - 1] in "([{'’":
+            return not opens
+        opens = not opens
+    return opens
+
+
 def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(line):
-        if match.end() < len(line) and _is_boundary(line, match, start):
-            sentences.append(line[start : match.start("space")].strip())
-            start = match.end()
-    tail = line[start:].strip()
-    if tail:
-        sentences.append(tail)
+        if match.end() >= len(line) or not _is_boundary(line, match, start):
+            continue
+        cut = match.end()
+        if line[cut - 1] == '"' and _opens_quote(line, cut - 1):  # ``commune."Bonne``
+            cut -= 1
+        if line[start:cut].strip():
+            sentences.append(line[start:cut].strip())
+            start = cut
+    if line[start:].strip():
+        sentences.append(line[start:].strip())
     return sentences
 
 

@@ -522,6 +522,19 @@ def test_cli_exit_code_and_summary(tmp_path: Path) -> None:
     assert rc == 2 and "not a folder" in stderr
 
 
+def test_cli_takes_the_lock_before_loading_and_passes_quality(tmp_path: Path) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write(inp, "a.txt", french(0))
+    with BatchLock(out):
+        proc = subprocess.run(cli_command(str(inp), "-o", str(out)), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "another `summarize batch`" in proc.stderr
+    assert "fake model loaded" not in proc.stderr
+    proc = subprocess.run(cli_command(str(inp), "-o", str(out), "--task", "translate", "--quality", "fast"),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert read_manifest(out)["a.txt"]["quality"] == "fast"
+
+
 def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.CompletedProcess | int:
     inp, out = tmp_path / "in", tmp_path / "out"
     names = [f"article {n}.txt" for n in range(8)]
@@ -739,6 +752,7 @@ if __name__ == "__main__":  # the CLI, with the fake runtime instead of a model 
     from summarizer import cli
 
     def fake_load(model: str | None, threads: int | None, parallel: int, task: str):
+        print("fake model loaded", file=sys.stderr)
         delay = float(os.environ.get("FAKE_RUNTIME_DELAY", "0"))
         return SimpleNamespace(id="fake-model"), FakeRuntime(parallel=parallel, delay=delay)
 

@@ -154,7 +154,7 @@ def test_brief_needs_a_chat_model():
 
 def test_brief_model_round_trips():
     data = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert data["properties"]["schema_version"]["const"] == "1.0"
+    assert data["properties"]["schema_version"]["enum"] == ["1.0", "1.1"]
     assert set(Brief.model_fields) >= {"source", "summary", "decisions", "model", "timings"}
 
 

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from summarizer.segment import Block, Sentence, number_sentences, split_paragraphs, split_sentences
@@ -28,6 +31,18 @@ from summarizer.segment import Block, Sentence, number_sentences, split_paragrap
         "Il est né le 3 janv. 2020 à Paris.",
         "Nous avons […] Les troupes sont parties.",
         "1. Introduction du texte.",
+        # Glued-sentence rules must leave these alone.
+        "M.Dupont, Mme.Martin, Dr.House et St.Louis sont venus.",
+        "J.-M. Blanquer, alias J.-M.Blanquer, est là.",
+        "Les U.S.A. et la U.S.Army, N.B. la C.G.T. aussi.",
+        "Le pays compte 4.500.000 cas, soit 1,43 % et 3.500 morts.",
+        "Voir www.lemonde.fr, Orange.fr ou franceinfo.fr pour suivre.",
+        "Voir https://www.site.fr/Article.Html?Id=3 ou https://site.fr/?Page=2 pour suivre.",
+        "Écrivez à Jean.Dupont@Orange.fr pour en savoir plus.",
+        "Rendez-vous à 19H00 GMT ou à 20h30 le 1er mai.",
+        "McDonald's, l'iPhone et la PlayStation sont des marques de l'ONU.",
+        "Il parle de l'«État» et de l'\"Europe\" sans cesse.",
+        "- Une liste - qui continue -et finit.",
     ],
 )
 def test_single_sentence_is_not_split(text: str) -> None:
@@ -54,6 +69,111 @@ def test_single_sentence_is_not_split(text: str) -> None:
 )
 def test_sentences_are_split(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A period glued to the next sentence (real scraped text).
+        ("pour ce médicament.En attendant une décision, rien.", ["pour ce médicament.", "En attendant une décision, rien."]),
+        ("selon l'AFP vendredi à 19H00 GMT.Plus de 4.500.000 cas", ["selon l'AFP vendredi à 19H00 GMT.", "Plus de 4.500.000 cas"]),
+        ("a précisé l'UGA.Un policier a été blessé.", ["a précisé l'UGA.", "Un policier a été blessé."]),
+        ("des transports londoniens.A Paris, le trafic reprend.", ["des transports londoniens.", "A Paris, le trafic reprend."]),
+        ("1,3 milliard d'euros par an.4.Les heures supplémentaires", ["1,3 milliard d'euros par an.", "4.Les heures supplémentaires"]),
+        # Closing quote or terminal punctuation glued to the next sentence.
+        ("« Je pars »Le lendemain, il part.", ["« Je pars »", "Le lendemain, il part."]),
+        ('Il a dit "non".Le lendemain, il part.', ['Il a dit "non".', "Le lendemain, il part."]),
+        ("Il part !Le lendemain, rien.", ["Il part !", "Le lendemain, rien."]),
+        ("Qui part ?Le lendemain, rien.", ["Qui part ?", "Le lendemain, rien."]),
+        ("Il hésite…Le lendemain, rien.", ["Il hésite…", "Le lendemain, rien."]),
+        ('"Formidable", a-t-il affirmé.De son côté, la Chine', ['"Formidable", a-t-il affirmé.', "De son côté, la Chine"]),
+        # A straight quote glued to a capital: after it when it closes, before it when it opens.
+        ('Il dit : "C\'est fini."Le lendemain, il part.', ['Il dit : "C\'est fini."', "Le lendemain, il part."]),
+        ('de la commune."Bonne nouvelle", dit-il.', ["de la commune.", '"Bonne nouvelle", dit-il.']),
+        ('"Ce n\'est pas la norme"Samedi, il a parlé.', ['"Ce n\'est pas la norme"', "Samedi, il a parlé."]),
+        ('Va-t-il durer ?par franceinfo"Nous irons au bout", dit-il.', ["Va-t-il durer ?par franceinfo", '"Nous irons au bout", dit-il.']),
+        # AFP live-blog headings: ".- Titre", "- Titre -Texte", a heading glued to "L'…".
+        ("et l'Espagne (27.459).- Maladie de KawasakiL'OMS a parlé.", ["et l'Espagne (27.459).", "- Maladie de Kawasaki", "L'OMS a parlé."]),
+        ("Fin du point. - Malaises simulés -Lors d'un entretien, rien.", ["Fin du point.", "- Malaises simulés -", "Lors d'un entretien, rien."]),
+        ('à Jérusalem.- "Chaos" -"Hong Kong ne peut pas", dit-il.', ["à Jérusalem.", '- "Chaos" -', '"Hong Kong ne peut pas", dit-il.']),
+        # A scraped script after a sentence is not part of it.
+        ("Le masque sera obligatoire. window.pvp_2a0d = new Pvp('x', {})", ["Le masque sera obligatoire.", "window.pvp_2a0d = new Pvp('x', {})"]),
+    ],
+)
+def test_glued_sentences_are_split(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+#: Real scraped excerpts (OrangeSum, CC BY-SA 4.0) where sentences are glued together.
+REAL_GLUED = {
+    "10886": (
+        "Suivent le Royaume-Uni (33.998 morts), l'Italie (31.610), la France (27.529) et l'Espagne (27.459)."
+        "- Maladie de KawasakiL'OMS a indiqué étudier un possible lien entre la maladie de Covid-19 et la "
+        "maladie de Kawasaki, un syndrome inflammatoire touchant les enfants et dont une forme proche a fait "
+        "un premier mort en France.- VaccinsLe président américain, Donald Trump, a déclaré espérer un vaccin "
+        "d'ici la fin de l'année, \"peut-être avant\". Mais il a un peu plus tard nuancé son optimisme. \"Un "
+        "vaccin serait formidable\", a-t-il affirmé.De son côté, la Chine compte cinq vaccins expérimentaux "
+        "anti-Covid-19 actuellement testés sur l'homme, et peut-être bientôt davantage.- Fitch abaisse la note "
+        "de la FranceL'agence de notation Fitch a abaissé vendredi de stable à négative la perspective de la France."
+    ),
+    "11869": (
+        "\"Les plages de @VilleLaBaule et de @pornichet44 autorisées à rouvrir dès (mercredi) de 8h à 21h. "
+        "Baignade et pêche autorisées\", a annoncé le préfet de Loire-Atlantique mardi soir sur Twitter.\"Toute "
+        "présence statique, assise ou allongée, est interdite\" sur ces plages \"ainsi que la pratique du "
+        "pique-nique\", précise toutefois le préfet dans un arrêté daté du 12 mai.Comme ailleurs, seules la "
+        "promenade, la baignade, la pratique sportive individuelle et la pêche à pied sont autorisées."
+    ),
+    "19278": (  # an unbalanced quote ("…grève') must not flip the quotes that follow
+        "Vous connaissez cette phrase, \"il faut savoir terminer une grève', on n'en est pas loin\", a t-il "
+        "poursuivi.\"Ce compromis, ce n'est pas la norme dans l'histoire sociale française\"Samedi 11 janvier, "
+        "le Premier ministre a retiré provisoirement la mesure de l'âge pivot fixé à 64 ans."
+    ),
+}
+
+
+def test_real_glued_excerpts() -> None:
+    assert split_sentences(REAL_GLUED["10886"]) == [
+        "Suivent le Royaume-Uni (33.998 morts), l'Italie (31.610), la France (27.529) et l'Espagne (27.459).",
+        "- Maladie de Kawasaki",
+        "L'OMS a indiqué étudier un possible lien entre la maladie de Covid-19 et la maladie de Kawasaki, un "
+        "syndrome inflammatoire touchant les enfants et dont une forme proche a fait un premier mort en France.",
+        "- VaccinsLe président américain, Donald Trump, a déclaré espérer un vaccin d'ici la fin de l'année, "
+        '"peut-être avant".',
+        "Mais il a un peu plus tard nuancé son optimisme.",
+        '"Un vaccin serait formidable", a-t-il affirmé.',
+        "De son côté, la Chine compte cinq vaccins expérimentaux anti-Covid-19 actuellement testés sur "
+        "l'homme, et peut-être bientôt davantage.",
+        "- Fitch abaisse la note de la France",
+        "L'agence de notation Fitch a abaissé vendredi de stable à négative la perspective de la France.",
+    ]
+    starts = [s[:12] for s in split_sentences(REAL_GLUED["11869"])]
+    assert starts == ['"Les plages ', "Baignade et ", '"Toute prése', "Comme ailleu"]
+    assert split_sentences(REAL_GLUED["19278"])[1:] == [
+        "\"Ce compromis, ce n'est pas la norme dans l'histoire sociale française\"",
+        "Samedi 11 janvier, le Premier ministre a retiré provisoirement la mesure de l'âge pivot fixé à 64 ans.",
+    ]
+
+
+def _assert_evidence_sentences(text: str, max_chars: int = 600) -> None:
+    """No sentence swallows its neighbours, nothing but whitespace is lost, and the
+    numbered sentences a brief cites are exactly the split sentences."""
+    sentences = split_sentences(text)
+    assert max(map(len, sentences)) <= max_chars
+    assert re.sub(r"\s", "", "".join(sentences)) == re.sub(r"\s", "", text)
+    assert [s.text for s in number_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize("name", sorted(REAL_GLUED))
+def test_real_glued_excerpts_give_evidence_sentences(name: str) -> None:
+    _assert_evidence_sentences(REAL_GLUED[name], max_chars=300)
+
+
+def test_orangesum_decisions_give_evidence_sentences() -> None:
+    files = sorted(Path("/work/shared/data/orangesum-decisions/articles").glob("*.txt"))
+    if not files:
+        pytest.skip("orangesum-decisions not available")
+    for path in files:  # the longest real sentence there (1447.txt) has 593 characters
+        _assert_evidence_sentences(path.read_text(encoding="utf-8"))
 
 
 def test_seed_quote_paragraph() -> None:
@@ -149,9 +269,17 @@ def test_number_sentences_indexes_every_line() -> None:
     assert sentences[1] == Sentence(1, 1, "Première phrase.", 0)
 
 
-def test_orangesum_articles_split_plausibly() -> None:
-    from pathlib import Path
+def test_number_sentences_matches_split_sentences_on_glued_text() -> None:
+    doc = "Titre\n\n" + REAL_GLUED["10886"] + "\n\n" + REAL_GLUED["19278"] + '\n"Une citation."Fin.'
+    sentences = number_sentences(doc)
+    assert [s.text for s in sentences] == split_sentences(doc)
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+    blocks = split_paragraphs(doc)
+    assert all(s.text in blocks[s.paragraph].lines[s.line] for s in sentences)
+    assert [(s.paragraph, s.line) for s in sentences[-2:]] == [(2, 1), (2, 1)]
 
+
+def test_orangesum_articles_split_plausibly() -> None:
     folder = Path("/work/shared/data/orangesum-sample/articles")
     files = sorted(folder.glob("*.txt"))
     if not files:
