@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, ModelError, describe_validation
 from .glossary import Glossary
+from .actors import actor_is_body, actor_named
 from .injection import addressed_to_model
-from .grounding import ground_decisions, source_values, unsupported_numbers
+from .leftovers import french_words
+from .grounding import cued_status, ground_decisions, source_values, unsupported_numbers
 from .numbers import join_digit_groups
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
@@ -29,8 +31,9 @@ from .translate import Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
-#: Answer budget of the decisions request.
+#: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
+VERIFY_MAX_TOKENS = 48
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
 
@@ -66,20 +69,30 @@ class Briefer:
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
     def summarize(self, article: str, title: str | None, source: str,
-                  decisions: list[Decision] = ()) -> tuple[str, list[str]]:
-        """English summary (at most five sentences) and the numbers in it that the source lacks.
-        Given the grounded decisions, it is asked to cover them."""
+                  decisions: list[Decision] = ()) -> tuple[str, list[str], list[str]]:
+        """English summary (at most five sentences), the numbers in it that the source lacks and the
+        French words left in it. Given the grounded decisions, it is asked to cover them."""
         listed = "; ".join(f"{d.actor}: {d.decision} ({d.status})" for d in decisions)
         hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
         task = self.prompt["summary"].format(decisions=hint)
-        req = ChatRequest(messages=self._messages(article, title, task), max_tokens=320)
-        out = self._chat(req)
+        messages = self._messages(article, title, task)
+        text, french = self._summary(messages, source)
+        if french and "summary_english" in self.prompt:  # one more try, naming the words to translate
+            retry = messages + [{"role": "assistant", "content": text},
+                                {"role": "user", "content": self.prompt["summary_english"].format(words=", ".join(french))}]
+            again, still = self._summary(retry, source)
+            if len(still) < len(french):
+                text, french = again, still
+        return text, unsupported_numbers(text, source_values(source)), french
+
+    def _summary(self, messages: list[dict[str, str]], source: str) -> tuple[str, list[str]]:
+        """One summary request: the text (glossary applied, at most five sentences) and its French words."""
+        out = self._chat(ChatRequest(messages=messages, max_tokens=320))
         if out.finish_reason == "error" or not out.text.strip():
             raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
         text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
-        sentences = split_sentences(text)
-        text = " ".join(sentences[:MAX_SUMMARY_SENTENCES])
-        return text, unsupported_numbers(text, source_values(source))
+        text = " ".join(split_sentences(text)[:MAX_SUMMARY_SENTENCES])
+        return text, french_words(text, source)
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:
         """Sentences with a decision cue (`decision_cues` in the prompt file)."""
@@ -109,6 +122,53 @@ class Briefer:
                 {"role": "user", "content": self.prompt["repair"].format(error=error)},
             ]
         raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
+
+    def verify(self, decisions: list[Decision], sentences: list[Sentence], title: str | None) -> None:
+        """Check each decision's status and actor with one short request on its evidence sentences
+        alone (parallel slots), then in code: a status the focused answer and the evidence wording
+        agree on wins; an actor must be named in the evidence, the sentence before it or the title."""
+        if not decisions:
+            return
+        schema = {"type": "object", "additionalProperties": False, "required": ["decided_by", "status"],
+                  "properties": {"decided_by": {"type": "string"},
+                                 "status": {"enum": ["adopted", "proposed", "deferred", "rejected"]}}}
+        requests = [
+            ChatRequest(messages=[{"role": "system", "content": self.prompt["system"]}, {"role": "user", "content":
+                        self.prompt["verify"].format(sentences="\n".join(english_number_forms(e.text) for e in d.evidence),
+                                                     decision=d.decision)}],
+                        max_tokens=VERIFY_MAX_TOKENS, json_schema=schema)
+            for d in decisions
+        ]
+        answers = self.runtime.chat(requests)
+        cues = self.prompt.get("status_cues", {})
+        words = self.prompt.get("actor_words", {})
+        for d, out in zip(decisions, answers):
+            self.usage["prompt_tokens"] += out.prompt_tokens
+            self.usage["completion_tokens"] += out.completion_tokens
+            try:
+                answer = json.loads(out.text) if out.finish_reason == "stop" else None
+            except json.JSONDecodeError:
+                answer = None
+            if not isinstance(answer, dict):
+                d.flags.append("not verified: no valid answer to the check")
+                continue
+            status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
+            if status and status != d.status:
+                cued = cued_status(d.evidence[0].text, cues)
+                if status in cued or d.status not in cued:
+                    d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
+                    d.status = status
+            first = d.evidence[0].sentence
+            context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
+                                             *(e.text for e in d.evidence)]))
+            named = actor_named(d.actor, context, self.glossary, words)
+            if actor and actor.lower() != d.actor.lower() and actor_named(actor, context, self.glossary, words):
+                if not named or actor_is_body(actor, words) and not actor_is_body(d.actor, words):
+                    d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
+                    d.actor = self.glossary.enforce(actor)
+                    named = True
+            if not named:
+                d.flags.append("actor not named in the evidence, the sentence before it or the title")
 
     def _check_fits(self, doc: Document, article: str) -> None:
         """Refuse up front an article that cannot fit the model's window, rather than send requests
@@ -143,6 +203,8 @@ class Briefer:
         proposed = self.extract(article, doc.title, self.candidates(sentences))
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
                                                 self.prompt.get("status_cues"))
+        if "verify" in self.prompt:
+            self.verify(decisions, sentences, doc.title)
         for evidence in (e for d in decisions for e in d.evidence):
             evidence.sentence = source_index[evidence.sentence]
         grounding.ignored_sentences = [s.text for s in every if s.index not in set(source_index)]
@@ -151,7 +213,8 @@ class Briefer:
             progress(1, total)
 
         t = time.perf_counter()
-        summary, grounding.summary_unsupported_numbers = self.summarize(article, doc.title, doc.text, decisions)
+        summary, grounding.summary_unsupported_numbers, grounding.untranslated = self.summarize(
+            article, doc.title, doc.text, decisions)
         timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)

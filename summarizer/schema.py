@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: 1.1 added `grounding.ignored_sentences`; a 1.0 brief still reads (the field defaults to empty).
+#: 1.1 added `grounding.ignored_sentences` and `grounding.untranslated`; a 1.0 brief still reads (the field defaults to empty).
 SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "brief-v1.json"
 
@@ -66,6 +66,8 @@ class Grounding(_Strict):
     flagged: int = Field(0, description="Decisions kept with flags.")
     summary_unsupported_numbers: list[str] = Field(
         default_factory=list, description="Numbers in the summary whose value is not in the source.")
+    untranslated: list[str] = Field(
+        default_factory=list, description="French words left in the English summary after one retry.")
     ignored_sentences: list[str] = Field(
         default_factory=list,
         description="Source sentences addressed to a language model (instructions hidden in the article), "

@@ -57,6 +57,10 @@ def french(n: int = 0, extra: str = "") -> str:
     )
 
 
+#: Requests per brief of the fake's one decision: decisions, its check, summary.
+BRIEF_REQUESTS = 3
+
+
 class FakeRuntime(Runtime):
     """Deterministic, thread-safe stand-in for llama.cpp: decisions point at sentence 0, a translation
     is the (number-converted) source itself, so every check in translate/brief passes."""
@@ -125,7 +129,9 @@ class FakeServer(OpenAIRuntime):
 
 @pytest.fixture
 def glossary():
-    return default_glossary()
+    """Batch mechanics, not terms: the fake "translates" by echoing the French, which a full glossary
+    would partly rewrite ("conseil municipal" → "city council")."""
+    return Glossary({"Otan": "NATO"})
 
 
 @pytest.fixture
@@ -220,7 +226,7 @@ def test_brief_outputs_manifest_and_report(tmp_path: Path, glossary) -> None:
     seen: list[tuple[int, int, str, float]] = []
     report = batch(rt, glossary, inp, out, progress=lambda *a: seen.append(a))
     assert report.counts == {"ok": 3, "skipped": 0, "failed": 0} and report.exit_code == 0
-    assert rt.calls == 6  # summary + decisions per article
+    assert rt.calls == 3 * BRIEF_REQUESTS
     assert seen[-1][:2] == (3, 3) and report.tokens_per_s > 0
     row = report.rows[0]
     assert (row.path, row.title, row.decisions) == ("art0.txt", "Council votes a housing plan", 1) and row.tokens > 0
@@ -263,17 +269,17 @@ def test_resume_skips_done_force_redoes_changed_input_redone(tmp_path: Path, glo
 
     rt = FakeRuntime()
     batch(rt, glossary, inp, out, force=True)
-    assert rt.calls == 6 and len(manifest_lines(out)) == 6
+    assert rt.calls == 3 * BRIEF_REQUESTS and len(manifest_lines(out)) == 6
 
     write(inp, "a1.txt", french(1, " Le vote a eu lieu à main levée."))
     (out / "a2.txt.brief.md").unlink()
     rt = FakeRuntime()
     report = batch(rt, glossary, inp, out)
-    assert rt.calls == 4 and [r.status for r in report.rows] == ["skipped", "ok", "ok"]
+    assert rt.calls == 2 * BRIEF_REQUESTS and [r.status for r in report.rows] == ["skipped", "ok", "ok"]
 
     rt = FakeRuntime(model_id="another-model")
     batch(rt, glossary, inp, out)
-    assert rt.calls == 6  # another model: everything is redone
+    assert rt.calls == 3 * BRIEF_REQUESTS  # another model: everything is redone
     rt = FakeRuntime()
     batch(rt, glossary, inp, out, task="translate")
     assert read_manifest(out)["a0.txt"]["task"] == "translate"  # another task: redone, latest line wins
@@ -535,7 +541,9 @@ def test_cli_takes_the_lock_before_loading_and_passes_quality(tmp_path: Path) ->
     assert read_manifest(out)["a.txt"]["quality"] == "fast"
 
 
-def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.CompletedProcess | int:
+def _interrupt_then_resume(tmp_path: Path, sig: int) -> subprocess.CompletedProcess | int:
+    """Interrupt a CLI run, then resume it in process with the CLI's (default) glossary."""
+    glossary = default_glossary()
     inp, out = tmp_path / "in", tmp_path / "out"
     names = [f"article {n}.txt" for n in range(8)]
     for n, name in enumerate(names):
@@ -561,7 +569,7 @@ def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.Com
     rt = FakeRuntime()
     report = batch(rt, glossary, inp, out)
     assert report.exit_code == 0
-    assert rt.calls == 2 * (len(names) - len(first))  # nothing finished is redone
+    assert rt.calls == BRIEF_REQUESTS * (len(names) - len(first))  # nothing finished is redone
     entries = manifest_lines(out)
     assert {e["path"]: e["status"] for e in entries} == dict.fromkeys(names, "ok")
     assert Counter(e["path"] for e in entries) == Counter(names)  # each input ok exactly once
@@ -574,13 +582,13 @@ def _interrupt_then_resume(tmp_path: Path, glossary, sig: int) -> subprocess.Com
     return proc.returncode, stderr
 
 
-def test_sigkill_mid_run_then_resume(tmp_path: Path, glossary) -> None:
-    rc, _ = _interrupt_then_resume(tmp_path, glossary, signal.SIGKILL)
+def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
+    rc, _ = _interrupt_then_resume(tmp_path, signal.SIGKILL)
     assert rc == -signal.SIGKILL
 
 
-def test_sigint_mid_run_exits_130_then_resume(tmp_path: Path, glossary) -> None:
-    rc, stderr = _interrupt_then_resume(tmp_path, glossary, signal.SIGINT)
+def test_sigint_mid_run_exits_130_then_resume(tmp_path: Path) -> None:
+    rc, stderr = _interrupt_then_resume(tmp_path, signal.SIGINT)
     assert rc == 130 and "Interrupted" in stderr
 
 

@@ -42,7 +42,9 @@ from summarizer.segment import Block, Sentence, number_sentences, split_paragrap
         "Rendez-vous à 19H00 GMT ou à 20h30 le 1er mai.",
         "McDonald's, l'iPhone et la PlayStation sont des marques de l'ONU.",
         "Il parle de l'«État» et de l'\"Europe\" sans cesse.",
-        "- Une liste - qui continue -et finit.",
+        "Le trajet Paris -Lyon est rouvert, dit-il -Non.",
+        ".Les chapeaux XXL suivent le sillage.",
+        "Il a un Ph.D en physique et travaille chez E.Leclerc à Paris.",
     ],
 )
 def test_single_sentence_is_not_split(text: str) -> None:

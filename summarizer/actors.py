@@ -1,0 +1,48 @@
+"""Is an English actor ("NATO", "the Senate", "a city council") named in the French text around
+its evidence? Checked in code, because small models name the person quoted ("Jens Stoltenberg")
+or a body the article never mentions.
+
+Words compare accent- and case-folded, by their first four letters (Malta ~ Malte, prefect ~
+préfet), through the glossary (NATO ~ Otan) and through `actor_words` in prompts/brief.toml
+(government ~ gouvernement/exécutif, court ~ tribunal/cour/juge).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .glossary import Glossary
+
+_WORD = re.compile(r"[^\W\d_]+")
+#: Words of an English actor that name nothing by themselves.
+_GENERIC = frozenset(
+    "the a an of and for in on at to its his her their french national local public s "
+    "new former general office city's government's".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how actor words and French text are compared."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def actor_named(actor: str, french: str, glossary: Glossary, actor_words: dict[str, list[str]]) -> bool:
+    """Whether a significant word of `actor` (or its French equivalent) occurs in `french`."""
+    text = fold(french)
+    words = set(_WORD.findall(text))
+    stems = {w[:4] for w in words if len(w) >= 4}
+    for word in (w for w in _WORD.findall(fold(actor)) if w not in _GENERIC and len(w) >= 2):
+        if word in words or (len(word) >= 4 and word[:4] in stems):
+            return True
+        if any(fold(f) in text for f in actor_words.get(word, [])):
+            return True
+        if any(fold(fr) in text for fr, en in glossary.terms.items() if word in _WORD.findall(fold(en))):
+            return True
+    return False
+
+
+def actor_is_body(actor: str, actor_words: dict[str, list[str]]) -> bool:
+    """Whether `actor` names a body (government, court, council…) rather than a person."""
+    return any(w in actor_words for w in _WORD.findall(fold(actor)))
