@@ -317,9 +317,10 @@ class _Run:
     """State shared by the workers of one run_batch call."""
 
     def __init__(self, runtime: Runtime, glossary: Glossary, in_dir: Path, out_dir: Path, task: str, quality: str,
-                 force: bool, previous: dict[str, dict[str, Any]], progress: BatchProgress | None, total: int) -> None:
+                 candidates: int | None, force: bool, previous: dict[str, dict[str, Any]],
+                 progress: BatchProgress | None, total: int) -> None:
         self.runtime, self.glossary, self.task, self.force, self.previous = runtime, glossary, task, force, previous
-        self.quality = quality
+        self.quality, self.candidates = quality, candidates
         self.in_real, self.out_dir, self.out_real = in_dir.resolve(), out_dir, out_dir.resolve()
         self.stop = threading.Event()
         versions: dict[str, str] = {}
@@ -330,7 +331,8 @@ class _Run:
         #: Everything besides the input's bytes that changes an output; any difference means redo.
         self.key: dict[str, Any] = {
             "task": task, "model": runtime.model_id, "server": _server(runtime), "prompt_versions": versions,
-            "quality": None if task == "brief" else quality, "glossary_sha256": _glossary_sha256(glossary),
+            "quality": None if task == "brief" else quality,
+            "candidates": None if task == "brief" else candidates, "glossary_sha256": _glossary_sha256(glossary),
             "version": __version__,
         }
         self.callback, self.total = progress, total
@@ -423,7 +425,8 @@ class _Run:
         timings: dict[str, float] = {}
         translation = brief = None
         if self.task in ("translate", "all"):
-            translation = Translator(rt, self.glossary, quality=self.quality).translate_document(doc)
+            translator = Translator(rt, self.glossary, quality=self.quality, candidates=self.candidates)
+            translation = translator.translate_document(doc)
             if translation.lost:
                 lost = [f"{s.label}: {'; '.join(s.issues) or 'empty'}" for s in translation.lost]
                 raise GenerationError(f"no usable translation for segment(s) {', '.join(lost[:3])}")
@@ -471,6 +474,7 @@ def run_batch(
     *,
     task: Task = "brief",
     quality: str = "balanced",
+    candidates: int | None = None,
     files: Sequence[Path] | None = None,
     force: bool = False,
     progress: BatchProgress | None = None,
@@ -478,7 +482,8 @@ def run_batch(
 ) -> BatchReport:
     """Process `files` (default: `discover(in_dir, out_dir)`) into `out_dir`, up to
     `runtime.parallel` documents at once, appending one manifest line per input processed.
-    `quality` is the translation quality level (translate.QUALITY). `lock`: the caller's
+    `quality` is the translation quality level (translate.QUALITY), `candidates` overrides its
+    number of candidates per segment. `lock`: the caller's
     `BatchLock` on `out_dir` (default: taken and released here).
 
     Ctrl-C (KeyboardInterrupt) cancels what has not started, lets nothing more be written and
@@ -500,8 +505,8 @@ def run_batch(
     jobs = [_Job(Path(in_dir, r), r) for r in dict.fromkeys(rels)]
 
     with BatchLock(out_dir) if lock is None else contextlib.nullcontext(lock) as held:
-        state = _Run(runtime, glossary, in_dir, out_dir, task, quality, force, read_manifest(out_dir), progress,
-                     len(jobs))
+        state = _Run(runtime, glossary, in_dir, out_dir, task, quality, candidates, force, read_manifest(out_dir),
+                     progress, len(jobs))
         rows = _execute(state, jobs, held)
     order = {r: i for i, r in enumerate(j.rel for j in jobs)}
     rows.sort(key=lambda row: order[row.path])

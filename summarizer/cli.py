@@ -59,6 +59,9 @@ GlossaryOpt = Annotated[
 KeepBoilerplateOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Keep web boilerplate lines.")]
 QualityOpt = Annotated[QualityLevel, typer.Option("--quality", help="Translation: fast: one pass; balanced: + a retry "
                                                   "of segments that fail a check; best: 3 candidates each, ~3x slower.")]
+CandidatesOpt = Annotated[int | None, typer.Option("--candidates", min=1, max=MAX_CANDIDATES, help="Translations per "
+                                                   "segment, the most agreed-on kept (overrides the quality level's 1 or 3; "
+                                                   "each one costs a full decode).")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
 
 
@@ -132,16 +135,15 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def _load(model: str | None, threads: int | None, parallel: int, task: str):
-    from .models import resolve
-    from .runtimes import load_runtime
+def _load(model: str | None, options, task: str):
+    """A Summarizer for `task` with its model loaded (the model checked for the task first)."""
+    from .api import Summarizer
 
-    spec = resolve(model)
-    if task not in spec.tasks:
-        raise ModelError(f"model {spec.id} does not serve `{task}` (it serves: {', '.join(spec.tasks)})")
-    with progress_bar(f"Preparing {spec.id}") as update:
-        runtime = load_runtime(spec, threads=threads, parallel=parallel, verbose=state["verbose"], progress=update)
-    return spec, runtime
+    summarizer = Summarizer(model, options=options, verbose=state["verbose"])
+    summarizer.require(task)
+    with progress_bar(f"Preparing {summarizer.spec.id}") as update:
+        summarizer.load(task, progress=update)
+    return summarizer
 
 
 def _read(source: str, keep_boilerplate: bool):
@@ -189,18 +191,16 @@ def translate(
     glossary: GlossaryOpt = None,
     keep_boilerplate: KeepBoilerplateOpt = False,
     quality: QualityOpt = QualityLevel.balanced,
-    candidates: Annotated[int | None, typer.Option("--candidates", min=1, max=MAX_CANDIDATES, help="Translations per segment, "
-                                                   "the most agreed-on kept (overrides the quality level's 1 or 3; "
-                                                   "each one costs a full decode).")] = None,
+    candidates: CandidatesOpt = None,
     threads: ThreadsOpt = None,
     parallel: ParallelOpt = 2,
 ) -> None:
     """Translate a French article into English, keeping its structure."""
-    from .glossary import default_glossary
-    from .translate import Translator
+    from .api import Options
 
     _check_output(output, source)
-    gloss = default_glossary(glossary)
+    options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
+                      keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     if lines:
         from .documents import read_text_lines
 
@@ -208,16 +208,14 @@ def translate(
         doc = None
     else:
         doc = _read(source, keep_boilerplate)
-    spec, runtime = _load(model, threads, parallel, "translate")
-    with runtime, progress_bar("Translating") as update:
-        translator = Translator(runtime, gloss, quality=quality.value, candidates=candidates)
-        result = translator.translate_lines(texts, update) if doc is None else translator.translate_document(doc, update)
+    with _load(model, options, "translate") as summarizer, progress_bar("Translating") as update:
+        result = summarizer.translate_lines(texts, update) if doc is None else summarizer.translate(doc, update)
     for seg in result.segments:
         if seg.issues:
             say("; ".join(seg.issues), f"Check segment {seg.label}:", "yellow")
     say(
         f"{len(result.segments)} segments in {result.seconds:.1f} s, "
-        f"{result.completion_tokens / max(result.seconds, 1e-9):.1f} generated tokens/s ({spec.id}, {runtime.name})"
+        f"{result.completion_tokens / max(result.seconds, 1e-9):.1f} generated tokens/s ({result.model}, {result.runtime})"
     )
     if fmt is TextFormat.json:
         data = result.as_dict()
@@ -250,28 +248,30 @@ def brief(
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="json (schema brief-v1) or md.")] = BriefFormat.json,
     with_translation: Annotated[bool, typer.Option("--with-translation", help="Include the English translation.")] = False,
     quality: QualityOpt = QualityLevel.balanced,
+    candidates: CandidatesOpt = None,
     glossary: GlossaryOpt = None,
     keep_boilerplate: KeepBoilerplateOpt = False,
     threads: ThreadsOpt = None,
     parallel: ParallelOpt = 2,
 ) -> None:
     """English summary + the key decisions as JSON (schema brief-v1), each proven by source sentences."""
-    from .brief import Briefer, brief_json, brief_markdown
-    from .glossary import default_glossary
-    from .translate import Translator
+    from .api import Options
+    from .brief import brief_json, brief_markdown
 
     _check_output(output, source)
-    gloss = default_glossary(glossary)
+    options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
+                      keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     doc = _read(source, keep_boilerplate)
-    spec, runtime = _load(model, threads, parallel, "brief")
-    with runtime, progress_bar("Briefing") as update:
-        translator = Translator(runtime, gloss, quality=quality.value) if with_translation else None
-        result = Briefer(runtime, gloss).brief(doc, translator=translator, progress=update)
+    with _load(model, options, "brief") as summarizer, progress_bar("Briefing") as update:
+        result = summarizer.brief(doc, with_translation=with_translation, progress=update)
     g = result.grounding
     say(
         f"{len(result.decisions)} decision(s), {len(g.dropped)} dropped, {g.flagged} flagged "
-        f"in {result.timings['total']:.1f} s ({spec.id})"
+        f"in {result.timings['total']:.1f} s ({result.model.id})"
     )
+    if g.ignored_sentences:
+        say(f"{len(g.ignored_sentences)} sentence(s) addressed to a language model were ignored: "
+            + " | ".join(g.ignored_sentences), "Warning:", "yellow")
     text = brief_json(result) if fmt is BriefFormat.json else brief_markdown(result)
     _emit(text, output, (Path(source),) if source != "-" else ())
 
@@ -408,28 +408,27 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Redo inputs the manifest already has as done.")] = False,
     glossary: GlossaryOpt = None,
     quality: QualityOpt = QualityLevel.balanced,
+    candidates: CandidatesOpt = None,
 ) -> None:
     """Every article of a folder with one loaded model: resumable (rerun to continue), safe to interrupt.
 
     Exit code 1 when some article failed; OUT_DIR/index.html shows every article side by side.
     """
+    from .api import Options
     from .batch import BatchLock, discover
-    from .glossary import default_glossary
     from .report import write_index
 
-    gloss = default_glossary(glossary)
+    options = Options(quality=quality.value, candidates=candidates, glossary=glossary, parallel=parallel, threads=threads)
     files = discover(in_dir, out_dir, glob, recursive)  # refuses an OUT_DIR that is IN_DIR, above it, or a file
     if not files:
         raise InputError(f"no input files in {in_dir} (pattern: {glob or '*.txt, *.md, *.html, *.htm'})")
     with BatchLock(out_dir) as lock:  # before the model loads: a second run stops at once
-        spec, runtime = _load(model, threads, parallel, "translate" if task is BatchTask.translate else "brief")
-        with runtime:
-            report = _run_batch(runtime, gloss, in_dir, out_dir, task.value, quality.value, files, force, lock)
-    _report_batch(report, spec, write_index(out_dir, in_dir))
+        with _load(model, options, "translate" if task is BatchTask.translate else "brief") as summarizer:
+            report = _run_batch(summarizer, in_dir, out_dir, task.value, files, force, lock)
+    _report_batch(report, summarizer.load().model_id, write_index(out_dir, in_dir))
 
 
-def _run_batch(runtime, gloss, in_dir: Path, out_dir: Path, task: str, quality: str, files: list[Path],
-               force: bool, lock):
+def _run_batch(summarizer, in_dir: Path, out_dir: Path, task: str, files: list[Path], force: bool, lock):
     """`run_batch` with a progress bar (one log line per file when stderr is not a terminal)."""
     import os
 
@@ -450,8 +449,9 @@ def _run_batch(runtime, gloss, in_dir: Path, out_dir: Path, task: str, quality: 
                     logged[0] = done
                     say(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)")
 
-            return run_batch(runtime, gloss, in_dir, out_dir, task=task, quality=quality, files=files,
-                             force=force, progress=update, lock=lock)
+            return run_batch(summarizer.load(), summarizer.glossary, in_dir, out_dir, task=task,
+                             quality=summarizer.options.quality, candidates=summarizer.options.candidates,
+                             files=files, force=force, progress=update, lock=lock)
     except KeyboardInterrupt:
         # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
         # already complete on disk, so exiting at once is safe (the lock dies with the process);
@@ -461,7 +461,7 @@ def _run_batch(runtime, gloss, in_dir: Path, out_dir: Path, task: str, quality: 
         os._exit(130)
 
 
-def _report_batch(report, spec, index: Path) -> None:
+def _report_batch(report, model_id: str, index: Path) -> None:
     table = Table("file", "status", "title / reason", "decisions", "s", "tokens", title="Batch")
     colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
     for row in report.rows:  # Text, not markup: names and messages may contain "[...]"
@@ -472,5 +472,5 @@ def _report_batch(report, spec, index: Path) -> None:
     err.print(table)
     c = report.counts
     say(f"{c['ok']} ok, {c['skipped']} skipped, {c['failed']} failed in {report.seconds:.1f} s, "
-        f"{report.tokens_per_s:.1f} generated tokens/s ({spec.id}); report: {index}")
+        f"{report.tokens_per_s:.1f} generated tokens/s ({model_id}); report: {index}")
     raise typer.Exit(report.exit_code)

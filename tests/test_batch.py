@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
@@ -759,10 +758,12 @@ def test_batch_with_the_real_default_model(tmp_path: Path) -> None:
 if __name__ == "__main__":  # the CLI, with the fake runtime instead of a model (see the module docstring)
     from summarizer import cli
 
-    def fake_load(model: str | None, threads: int | None, parallel: int, task: str):
+    from summarizer.api import Summarizer
+
+    def fake_load(model: str | None, options, task: str) -> Summarizer:
         print("fake model loaded", file=sys.stderr)
         delay = float(os.environ.get("FAKE_RUNTIME_DELAY", "0"))
-        return SimpleNamespace(id="fake-model"), FakeRuntime(parallel=parallel, delay=delay)
+        return Summarizer(runtime=FakeRuntime(parallel=options.parallel, delay=delay), options=options)
 
     cli._load = fake_load
     sys.argv = ["summarize", *sys.argv[1:]]
