@@ -43,6 +43,12 @@ def actor_named(actor: str, french: str, glossary: Glossary, actor_words: dict[s
     return False
 
 
-def actor_is_body(actor: str, actor_words: dict[str, list[str]]) -> bool:
-    """Whether `actor` names a body (government, court, council…) rather than a person."""
-    return any(w in actor_words for w in _WORD.findall(fold(actor)))
+#: A person's name opening an actor: two or three capitalised words ("Jens Stoltenberg, …").
+_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’-]+\s+){1,2}[A-ZÀ-Ý][\w'’-]+")
+
+
+def is_person(actor: str, actor_words: dict[str, list[str]]) -> bool:
+    """Whether `actor` starts with a person's name rather than a body ("the Senate", "NATO", "Malta",
+    "Prime Minister" and "National Assembly" are capitalised too, but hold a body word or are one word)."""
+    name = _NAME.match(re.sub(r"^(?:the|an?)\s+", "", actor.strip(), flags=re.IGNORECASE))
+    return name is not None and not any(w in actor_words for w in _WORD.findall(fold(name.group(0))))

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, ModelError, describe_validation
 from .glossary import Glossary
-from .actors import actor_is_body, actor_named
+from .actors import actor_named, is_person
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, source_values, unsupported_numbers
@@ -163,7 +163,8 @@ class Briefer:
                                              *(e.text for e in d.evidence)]))
             named = actor_named(d.actor, context, self.glossary, words)
             if actor and actor.lower() != d.actor.lower() and actor_named(actor, context, self.glossary, words):
-                if not named or actor_is_body(actor, words) and not actor_is_body(d.actor, words):
+                # The check names the body that decided; the extraction often names the person quoted.
+                if not named or is_person(d.actor, words) and not is_person(actor, words):
                     d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
                     d.actor = self.glossary.enforce(actor)
                     named = True

@@ -4,8 +4,9 @@
   with no valid sentence number is dropped.
 - Every figure must occur in the source (by value: `4.000` = `4,000` = `4 000`); one that does
   not is removed and the decision flagged. Figures are written in English form.
-- Decisions pointing at the same evidence, or saying nearly the same thing, are merged:
-  small models state the lede's decision again where the body repeats it.
+- Decisions pointing at the same evidence, saying nearly the same thing, or sharing actor, status,
+  a name and some words are merged: small models state the lede's decision again where the body
+  repeats it.
 - Dates are given in English ("jeudi" → "Thursday"); "null"-like strings become null. A
   decision without a date or figures gets the ones its first evidence sentence states.
 - The status is checked against the wording of the first evidence sentence (`status_cues`).
@@ -78,9 +79,24 @@ def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)} - _STOP
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, threshold: float = 0.4) -> bool:
     wa, wb = _content_words(a), _content_words(b)
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.4
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
+
+
+_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÀ-Ý][\w-]{2,}")
+
+
+def _same_decision(a: ModelDecision, b: ModelDecision) -> bool:
+    """The same decision told twice (the lede's "NATO will expand its Iraq mission", the body's
+    "NATO decided to enlarge its training mission in Iraq"): same actor and status, a name they
+    share besides the actor (Iraq), and some words in common."""
+    if a.status != b.status or not _content_words(a.who_decided_in_english) & _content_words(b.who_decided_in_english):
+        return False
+    actors = set(_PROPER.findall(a.who_decided_in_english + " " + b.who_decided_in_english))
+    names_a = set(_PROPER.findall(a.what_was_decided_in_english)) - actors
+    names_b = set(_PROPER.findall(b.what_was_decided_in_english)) - actors
+    return bool(names_a & names_b) and _similar(a.what_was_decided_in_english, b.what_was_decided_in_english, 0.2)
 
 
 def unsupported_numbers(english: str, known: set[str]) -> list[str]:
@@ -161,7 +177,8 @@ def ground_decisions(
         # The same decision stated twice: shared evidence, or nearly the same words.
         twin = next(
             (k for k in kept if set(k[1]) & set(indices)
-             or _similar(k[0].what_was_decided_in_english, d.what_was_decided_in_english)),
+             or _similar(k[0].what_was_decided_in_english, d.what_was_decided_in_english)
+             or _same_decision(k[0], d)),
             None,
         )
         if twin:

@@ -239,3 +239,21 @@ def test_a_line_addressed_to_the_model_changes_nothing_the_model_reads(doc):
     assert seen[0] == seen[1]  # the model reads the same requests: it cannot tell the line was there
     assert briefs[1].grounding.ignored_sentences == [line] and briefs[0].grounding.ignored_sentences == []
     assert all(line not in e.text for d in briefs[1].decisions for e in d.evidence)
+
+
+def test_one_decision_told_in_lede_and_body_is_merged_two_chambers_are_not(doc):
+    sentences = number_sentences(doc.text)
+    lede = decision(evidence_sentence_numbers=[2], who_decided_in_english="NATO",
+                    what_was_decided_in_english="NATO decided to increase its presence in Iraq with the gradual "
+                                                "deployment of 3,500 military personnel for training missions against terrorism.")
+    body = decision(evidence_sentence_numbers=[6], who_decided_in_english="NATO",  # as the model wrote them
+                    what_was_decided_in_english="NATO decided to increase its mission in Iraq to support Iraqi forces "
+                                                "in their fight against terrorism and to ensure that ISIS does not return.")
+    merged, _ = ground_decisions([ModelDecision(**lede), ModelDecision(**body)], sentences, default_glossary())
+    assert len(merged) == 1 and [e.sentence for e in merged[0].evidence] == [2, 6]
+    assembly = decision(who_decided_in_english="The National Assembly", evidence_sentence_numbers=[2],
+                        what_was_decided_in_english="The National Assembly approved the StopCovid app.")
+    senate = decision(who_decided_in_english="The Senate", evidence_sentence_numbers=[6],
+                      what_was_decided_in_english="The Senate approved the StopCovid app.")
+    apart, _ = ground_decisions([ModelDecision(**assembly), ModelDecision(**senate)], sentences, default_glossary())
+    assert len(apart) == 2
