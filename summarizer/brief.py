@@ -21,7 +21,7 @@ from .glossary import Glossary
 from .actors import actor_named, is_person
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import cued_status, ground_decisions, source_values, unsupported_numbers
+from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
 from .numbers import join_digit_groups
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
@@ -206,6 +206,8 @@ class Briefer:
                                                 self.prompt.get("status_cues"))
         if "verify" in self.prompt:
             self.verify(decisions, sentences, doc.title)
+            decisions = merge_twins(decisions)
+            grounding.flagged = sum(1 for d in decisions if d.flags)
         for evidence in (e for d in decisions for e in d.evidence):
             evidence.sentence = source_index[evidence.sentence]
         grounding.ignored_sentences = [s.text for s in every if s.index not in set(source_index)]

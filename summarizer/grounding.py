@@ -4,9 +4,9 @@
   with no valid sentence number is dropped.
 - Every figure must occur in the source (by value: `4.000` = `4,000` = `4 000`); one that does
   not is removed and the decision flagged. Figures are written in English form.
-- Decisions pointing at the same evidence, saying nearly the same thing, or sharing actor, status,
-  a name and some words are merged: small models state the lede's decision again where the body
-  repeats it.
+- Decisions pointing at the same evidence, or told twice by the same actor (`same_decision`), are
+  merged: small models state the lede's decision again where the body repeats it. `merge_twins`
+  does it again once the check has settled actors and statuses.
 - Dates are given in English ("jeudi" → "Thursday"); "null"-like strings become null. A
   decision without a date or figures gets the ones its first evidence sentence states.
 - The status is checked against the wording of the first evidence sentence (`status_cues`).
@@ -87,16 +87,38 @@ def _similar(a: str, b: str, threshold: float = 0.4) -> bool:
 _PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÀ-Ý][\w-]{2,}")
 
 
-def _same_decision(a: ModelDecision, b: ModelDecision) -> bool:
-    """The same decision told twice (the lede's "NATO will expand its Iraq mission", the body's
-    "NATO decided to enlarge its training mission in Iraq"): same actor and status, a name they
-    share besides the actor (Iraq), and some words in common."""
-    if a.status != b.status or not _content_words(a.who_decided_in_english) & _content_words(b.who_decided_in_english):
+def same_decision(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two (actor, decision, status) are one decision told twice (the lede's "NATO will
+    expand its Iraq mission", the body's "NATO decided to enlarge its training mission in Iraq"):
+    actors that share a word, the same status, and nearly the same words, or a name they share
+    besides the actor (Iraq) and some words. "The Assembly approved X" and "The Senate approved X"
+    stay two decisions."""
+    (actor_a, what_a, status_a), (actor_b, what_b, status_b) = a, b
+    if status_a != status_b or not _content_words(actor_a) & _content_words(actor_b):
         return False
-    actors = set(_PROPER.findall(a.who_decided_in_english + " " + b.who_decided_in_english))
-    names_a = set(_PROPER.findall(a.what_was_decided_in_english)) - actors
-    names_b = set(_PROPER.findall(b.what_was_decided_in_english)) - actors
-    return bool(names_a & names_b) and _similar(a.what_was_decided_in_english, b.what_was_decided_in_english, 0.2)
+    actors = set(_PROPER.findall(actor_a + " " + actor_b))
+    names = (set(_PROPER.findall(what_a)) - actors) & (set(_PROPER.findall(what_b)) - actors)
+    return _similar(what_a, what_b) or bool(names) and _similar(what_a, what_b, 0.2)
+
+
+def merge_twins(decisions: list[Decision]) -> list[Decision]:
+    """Merge decisions that `same_decision` finds to be one (run again once actors and statuses are
+    checked): evidence, figures and flags are pooled, ids renumbered in order of evidence."""
+    kept: list[Decision] = []
+    for d in decisions:
+        twin = next((k for k in kept if same_decision((k.actor, k.decision, k.status), (d.actor, d.decision, d.status))),
+                    None)
+        if twin is None:
+            kept.append(d)
+            continue
+        seen = {e.sentence for e in twin.evidence}
+        twin.evidence = sorted(twin.evidence + [e for e in d.evidence if e.sentence not in seen], key=lambda e: e.sentence)
+        twin.figures += [f for f in d.figures if f not in twin.figures]
+        twin.flags += [f for f in d.flags if f not in twin.flags]
+    kept.sort(key=lambda d: d.evidence[0].sentence)
+    for n, d in enumerate(kept, 1):
+        d.id = f"D{n}"
+    return kept
 
 
 def unsupported_numbers(english: str, known: set[str]) -> list[str]:
@@ -176,9 +198,9 @@ def ground_decisions(
                     figures.append(english)
         # The same decision stated twice: shared evidence, or nearly the same words.
         twin = next(
-            (k for k in kept if set(k[1]) & set(indices)
-             or _similar(k[0].what_was_decided_in_english, d.what_was_decided_in_english)
-             or _same_decision(k[0], d)),
+            (k for k in kept if set(k[1]) & set(indices) or same_decision(
+                (k[0].who_decided_in_english, k[0].what_was_decided_in_english, k[0].status),
+                (d.who_decided_in_english, d.what_was_decided_in_english, d.status))),
             None,
         )
         if twin:

@@ -257,3 +257,17 @@ def test_one_decision_told_in_lede_and_body_is_merged_two_chambers_are_not(doc):
                       what_was_decided_in_english="The Senate approved the StopCovid app.")
     apart, _ = ground_decisions([ModelDecision(**assembly), ModelDecision(**senate)], sentences, default_glossary())
     assert len(apart) == 2
+
+
+def test_twins_left_by_different_actor_names_merge_once_the_check_settles_the_actor(doc):
+    from summarizer.grounding import merge_twins
+
+    sentences = number_sentences(doc.text)
+    lede = decision(evidence_sentence_numbers=[2], who_decided_in_english="Jens Stoltenberg")
+    body = decision(evidence_sentence_numbers=[6], who_decided_in_english="NATO",
+                    what_was_decided_in_english="NATO will gradually send 3,500 military trainers to Iraq.")
+    decisions, _ = ground_decisions([ModelDecision(**lede), ModelDecision(**body)], sentences, default_glossary())
+    assert len(decisions) == 2  # a person and a body: not merged on words alone
+    decisions[0].actor = "NATO"  # what the check does
+    [merged] = merge_twins(decisions)
+    assert merged.id == "D1" and [e.sentence for e in merged.evidence] == [2, 6]
