@@ -31,6 +31,8 @@ from .translate import Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
+#: How the summary request is told a decision's status: words it can reuse, not labels to copy.
+STATUS_WORDS = {"adopted": "decided", "proposed": "only proposed", "deferred": "postponed", "rejected": "rejected"}
 #: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
@@ -72,7 +74,7 @@ class Briefer:
                   decisions: list[Decision] = ()) -> tuple[str, list[str], list[str]]:
         """English summary (at most five sentences), the numbers in it that the source lacks and the
         French words left in it. Given the grounded decisions, it is asked to cover them."""
-        listed = "; ".join(f"{d.actor}: {d.decision} ({d.status})" for d in decisions)
+        listed = "; ".join(f"{d.decision} ({STATUS_WORDS[d.status]}, by {d.actor})" for d in decisions)
         hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
         task = self.prompt["summary"].format(decisions=hint)
         messages = self._messages(article, title, task)
@@ -123,14 +125,16 @@ class Briefer:
             ]
         raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
 
-    def verify(self, decisions: list[Decision], sentences: list[Sentence], title: str | None) -> None:
-        """Check each decision's status and actor with one short request on its evidence sentences
-        alone (parallel slots), then in code: a status the focused answer and the evidence wording
-        agree on wins; an actor must be named in the evidence, the sentence before it or the title."""
+    def verify(self, decisions: list[Decision], sentences: list[Sentence], title: str | None,
+               dropped: list[str]) -> list[Decision]:
+        """Check each decision with one short request on its evidence sentences alone (parallel
+        slots), then in code: what the answer calls no decision is dropped (into `dropped`) unless
+        the wording states a status; a status the answer and the wording agree on wins; an actor
+        must be named in the evidence, the sentence before it or the title."""
         if not decisions:
-            return
-        schema = {"type": "object", "additionalProperties": False, "required": ["decided_by", "status"],
-                  "properties": {"decided_by": {"type": "string"},
+            return decisions
+        schema = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
+                  "properties": {"is_decision": {"type": "boolean"}, "decided_by": {"type": "string"},
                                  "status": {"enum": ["adopted", "proposed", "deferred", "rejected"]}}}
         requests = [
             ChatRequest(messages=[{"role": "system", "content": self.prompt["system"]}, {"role": "user", "content":
@@ -142,6 +146,7 @@ class Briefer:
         answers = self.runtime.chat(requests)
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
+        kept = []
         for d, out in zip(decisions, answers):
             self.usage["prompt_tokens"] += out.prompt_tokens
             self.usage["completion_tokens"] += out.completion_tokens
@@ -151,7 +156,12 @@ class Briefer:
                 answer = None
             if not isinstance(answer, dict):
                 d.flags.append("not verified: no valid answer to the check")
+                kept.append(d)
                 continue
+            if answer.get("is_decision") is False and not cued_status(d.evidence[0].text, cues):
+                dropped.append(f"{d.decision[:80]}: not a decision, by the check and the wording")
+                continue
+            kept.append(d)
             status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
             if status and status != d.status:
                 cued = cued_status(d.evidence[0].text, cues)
@@ -170,6 +180,7 @@ class Briefer:
                     named = True
             if not named:
                 d.flags.append("actor not named in the evidence, the sentence before it or the title")
+        return kept
 
     def _check_fits(self, doc: Document, article: str) -> None:
         """Refuse up front an article that cannot fit the model's window, rather than send requests
@@ -205,8 +216,7 @@ class Briefer:
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
                                                 self.prompt.get("status_cues"))
         if "verify" in self.prompt:
-            self.verify(decisions, sentences, doc.title)
-            decisions = merge_twins(decisions)
+            decisions = merge_twins(self.verify(decisions, sentences, doc.title, grounding.dropped))
             grounding.flagged = sum(1 for d in decisions if d.flags)
         for evidence in (e for d in decisions for e in d.evidence):
             evidence.sentence = source_index[evidence.sentence]

@@ -70,7 +70,7 @@ def test_brief_is_valid_against_the_published_schema(doc):
     assert brief.summary == SUMMARY and brief.grounding.summary_unsupported_numbers == []
     # both article requests start with the same numbered article: one prompt prefix for llama.cpp to reuse
     first, second = (r.messages[-1]["content"] for r in rt.requests if not is_check(r))
-    assert "NATO: NATO will gradually send 3,500 troops to Iraq. (adopted)" in second  # summary covers it
+    assert "NATO will gradually send 3,500 troops to Iraq. (decided, by NATO)" in second  # summary covers it
     article = numbered_article(sentences)
     assert first.find(article) == second.find(article) > 0
 
@@ -271,3 +271,14 @@ def test_twins_left_by_different_actor_names_merge_once_the_check_settles_the_ac
     decisions[0].actor = "NATO"  # what the check does
     [merged] = merge_twins(decisions)
     assert merged.id == "D1" and [e.sentence for e in merged.evidence] == [2, 6]
+
+
+def test_what_the_check_and_the_wording_call_no_decision_is_dropped(doc):
+    quote = decision(evidence_sentence_numbers=[7], who_decided_in_english="Lloyd Austin",
+                     what_was_decided_in_english="Lloyd Austin attended his first meeting.")
+    rt = runtime_with([decisions_json(decision(), quote)],
+                      check='{"is_decision": false, "decided_by": "", "status": "adopted"}')
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    # sentence 2 says "a décidé": its wording keeps it whatever the check says; sentence 7 does not
+    assert [d.decision for d in brief.decisions] == ["NATO will gradually send 3,500 troops to Iraq."]
+    assert brief.grounding.dropped == ["Lloyd Austin attended his first meeting.: not a decision, by the check and the wording"]
