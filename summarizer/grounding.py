@@ -45,6 +45,8 @@ def _figure_values(figure: str, known: set[str]) -> list[tuple[str, bool]]:
     return out
 
 
+#: A decision stated in fewer words is a fragment ("Bruno Millienne is"), not a decision.
+MIN_DECISION_WORDS = 4
 _DIGITS = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 
@@ -186,7 +188,7 @@ def ground_decisions(
         if not indices:
             report.dropped.append(f"{label}: no valid evidence sentence number")
             continue
-        if not d.what_was_decided_in_english.strip() or not d.who_decided_in_english.strip():
+        if len(d.what_was_decided_in_english.split()) < MIN_DECISION_WORDS or not d.who_decided_in_english.strip():
             report.dropped.append(f"{label}: empty actor or decision")
             continue
         figures, flags = [], []

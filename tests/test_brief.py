@@ -282,3 +282,9 @@ def test_what_the_check_and_the_wording_call_no_decision_is_dropped(doc):
     # sentence 2 says "a décidé": its wording keeps it whatever the check says; sentence 7 does not
     assert [d.decision for d in brief.decisions] == ["NATO will gradually send 3,500 troops to Iraq."]
     assert brief.grounding.dropped == ["Lloyd Austin attended his first meeting.: not a decision, by the check and the wording"]
+
+
+def test_a_fragment_is_not_a_decision(doc):
+    fragment = decision(what_was_decided_in_english="Bruno Millienne is", evidence_sentence_numbers=[7])
+    brief = Briefer(runtime_with([decisions_json(decision(), fragment)]), default_glossary()).brief(doc)
+    assert len(brief.decisions) == 1 and "empty actor or decision" in brief.grounding.dropped[0]
