@@ -220,7 +220,8 @@ class Briefer:
             grounding.flagged = sum(1 for d in decisions if d.flags)
         for evidence in (e for d in decisions for e in d.evidence):
             evidence.sentence = source_index[evidence.sentence]
-        grounding.ignored_sentences = [s.text for s in every if s.index not in set(source_index)]
+        shown = set(source_index)
+        grounding.ignored_sentences = [s.text for s in every if s.index not in shown]
         timings["decisions"] = time.perf_counter() - t
         if progress:
             progress(1, total)
