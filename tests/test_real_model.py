@@ -1,5 +1,5 @@
-"""The embedded default model, for real: llama.cpp runtime, a translation, and the seed brief
-scored against its hand-written gold file."""
+"""The embedded default model, for real: llama.cpp runtime, a translation, and the brief of a
+held-out gold article scored against its hand-written gold file."""
 
 import json
 from pathlib import Path
@@ -14,7 +14,7 @@ from summarizer.runtimes.base import ChatRequest
 from summarizer.translate import Translator
 
 pytestmark = pytest.mark.model
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+GOLD = Path(__file__).resolve().parent / "gold"
 
 
 def test_llamacpp_chat_parallel_and_json_schema(default_runtime):
@@ -40,17 +40,19 @@ def test_translates_a_short_paragraph(default_runtime):
     assert seg.issues == []
 
 
-def test_seed_brief_against_gold(default_runtime):
-    """Measured on 2026-11-29 (Qwen2.5-Coder-1.5B Q4_K_M, llama.cpp, 2 slots, prompt brief-v1):
-    decisions P/R/F1 0.75/1.00/0.86, status accuracy 1.00, evidence grounding 1.00, summary fact
-    recall 3/6, no invented numbers. The thresholds leave room for llama.cpp's run-to-run
-    variation; they are what the model meets, not targets."""
-    doc = read_document(SEEDS / "otan-irak-2021.fr.txt")
+def test_heldout_brief_against_gold(default_runtime):
+    """A held-out gold article (never tuned on), prompt brief-v2. Measured on 2026-11-30 (Qwen2.5-Coder-1.5B
+    Q4_K_M, llama.cpp, 2 slots): key-decision recall 1.00, precision 1.00, status accuracy 1.00, actor
+    accuracy 0.50, evidence grounding 1.00, summary fact recall 0.50, no number outside the source.
+    The thresholds leave room for llama.cpp's run-to-run variation: what the model meets, not targets."""
+    article = GOLD / "heldout" / "17155.fr.txt"
+    doc = read_document(article)
     brief = Briefer(default_runtime, default_glossary()).brief(doc)
-    scores = evaluate_brief(brief.model_dump(mode="json"), load_gold(SEEDS / "otan-irak-2021.gold.json"), doc.text)
+    scores = evaluate_brief(brief.model_dump(mode="json"), load_gold(GOLD / "heldout" / "17155.gold.json"), doc.text)
     decisions, summary = scores["decisions"], scores["summary"]
     assert decisions["evidence_grounding"] == 1.0
-    assert decisions["recall"] >= 0.66
-    assert decisions["status_accuracy"] >= 0.66
-    assert summary["fact_recall"] >= 0.33
+    assert decisions["key_recall"] >= 0.5
+    assert decisions["precision"] >= 0.5
+    assert decisions["status_accuracy"] >= 0.5
+    assert summary["fact_recall"] >= 0.25
     assert summary["invented_numbers"] == []
