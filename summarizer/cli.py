@@ -140,7 +140,6 @@ def _load(model: str | None, options, task: str):
     from .api import Summarizer
 
     summarizer = Summarizer(model, options=options, verbose=state["verbose"])
-    summarizer.require(task)
     with progress_bar(f"Preparing {summarizer.spec.id}") as update:
         summarizer.load(task, progress=update)
     return summarizer
