@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import settings
 from .errors import GenerationError, InputError, ModelError, SummarizerError
 from .translate import MAX_CANDIDATES, QUALITY
 
@@ -24,7 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="List, locate and fetch models.", no_args_is_help=True)
+models_app = typer.Typer(help="List, locate, fetch and remove models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 # Markup off: messages carry user data (file names such as "notes[draft].txt", install hints such
@@ -284,14 +285,22 @@ def schema() -> None:
 
 
 @models_app.command("list")
-def models_list() -> None:
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array, an object per model.")] = False,
+) -> None:
     """Show every known model, whether it is available here, its size and licence."""
     from .models import availability, load_manifests
 
+    listed = [(spec, *availability(spec)) for spec in load_manifests().values()]
+    if as_json:
+        data = [{"id": spec.id, "default": spec.default, "runtime": spec.runtime, "tasks": spec.tasks,
+                 "size_bytes": spec.size_bytes, "licence": spec.licence, "available": ok, "note": note}
+                for spec, ok, note in listed]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
     console = Console()
     rows = []
-    for spec in load_manifests().values():
-        ok, note = availability(spec)
+    for spec, ok, note in listed:
         size = f"{spec.size_bytes / 1e9:.2f} GB" if spec.size_bytes else "-"
         rows.append((spec.id + (" (default)" if spec.default else ""), spec.runtime, ",".join(spec.tasks),
                      size, spec.licence, ("yes " if ok else "no ") + note))
@@ -326,6 +335,45 @@ def models_pull(model_id: Annotated[str, typer.Argument(help="Model id or Hub re
     print(path)
 
 
+@models_app.command("rm")
+def models_rm(model_id: Annotated[str, typer.Argument(help="Model id or Hub repo id.")]) -> None:
+    """Delete what summarize stored for a model: an assembled embedded model, or a Hub model's HF cache folder.
+
+    pip-installed parts (`pip uninstall` owns them) and a model at a path of yours are never deleted.
+    """
+    from .models import human_size, remove, resolve
+
+    spec = resolve(model_id)
+    removed = remove(spec)
+    if not removed:
+        say(f"Nothing stored for {spec.id}: nothing removed.")
+        return
+    for path, size in removed:
+        print(f"removed {path} ({human_size(size)})")
+    total = sum(size for _, size in removed)
+    print(f"{spec.id}: {total} bytes freed ({human_size(total)})")
+
+
+@app.command()
+def info() -> None:
+    """Show the version, every setting (environment variable) in force, and the folders summarize uses."""
+    from . import __version__
+    from .models import manifest_dirs
+    from .prompts import prompts_dir
+
+    def folder(path: Path) -> str:
+        return f"{path}" if path.is_dir() else f"{path} (absent)"
+
+    lines = [f"summarize {__version__}", "settings:"]
+    for s in settings.SETTINGS:
+        shown = s.shown()
+        lines.append(f"  {s.name}={shown}" if shown is not None else f"  {s.name} unset, default: {s.default}")
+    lines += [f"cache: {folder(settings.cache_dir())}", "manifest folders (later ones win):",
+              *(f"  {folder(d)}" for d in manifest_dirs()),
+              f"prompts: {folder(prompts_dir())}", f"HF cache: {folder(settings.hf_hub_cache())}"]
+    print("\n".join(lines))
+
+
 @app.command()
 def serve(
     model: ModelOpt = None,
@@ -336,7 +384,7 @@ def serve(
     context: Annotated[int, typer.Option("--context", help="Context window per slot (tokens).", min=512)] = 8192,
     api_key: Annotated[
         Optional[str],
-        typer.Option("--api-key", envvar="SUMMARIZER_API_KEY", help="Require this bearer token from clients."),
+        typer.Option("--api-key", envvar=settings.API_KEY.name, help="Require this bearer token from clients."),
     ] = None,
 ) -> None:
     """Serve a GGUF model over an OpenAI-compatible API (/v1/chat/completions) until Ctrl-C.

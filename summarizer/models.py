@@ -2,18 +2,20 @@
 
 Shipped manifests live in ``models/`` (inside the package once installed, see ``resources``);
 users add or override models in ``user_config_dir("summarizer")/models`` and ``$SUMMARIZER_MODELS_DIR`` (``os.pathsep``-separated),
-later folders winning on equal ids. Only `hub_reachable` and `pull` ever touch the network:
-everything else must work, and fail fast, on an offline machine.
+later folders winning on equal ids; ``$SUMMARIZER_MODEL`` picks the default (every variable is read through ``settings``).
+Only `hub_reachable` and `pull` ever touch the network: everything else must work, and fail fast, on an offline machine.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import os
 import re
+import shutil
 import threading
 import tomllib
 import urllib.error
@@ -28,7 +30,8 @@ import huggingface_hub
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ModelError, describe_validation
+from . import settings
+from .errors import InputError, ModelError, describe_validation
 from .resources import data_dir
 
 #: progress(done_bytes, total_bytes), called while assembling or verifying large files.
@@ -151,10 +154,8 @@ class ModelSpec(_Strict):
 
 def manifest_dirs() -> list[Path]:
     """Folders searched for manifests, lowest precedence first."""
-    dirs = [data_dir("models"), Path(platformdirs.user_config_dir("summarizer")) / "models"]
-    extra = os.environ.get("SUMMARIZER_MODELS_DIR", "")
-    dirs += [Path(d).expanduser() for d in extra.split(os.pathsep) if d]
-    return dirs
+    return [data_dir("models"), Path(platformdirs.user_config_dir("summarizer")) / "models",
+            *settings.extra_models_dirs()]
 
 
 def load_manifest(path: Path) -> ModelSpec:
@@ -173,9 +174,9 @@ def load_manifest(path: Path) -> ModelSpec:
 def load_manifests() -> dict[str, ModelSpec]:
     """All manifests by id, exactly one of them `default`.
 
-    A folder may declare at most one default; a later folder's default replaces earlier ones, so a user
-    can switch the default without editing shipped files. Not cached: parsing a few TOML files is cheap
-    and tests change the environment between calls.
+    A folder may declare at most one default; a later folder's default replaces earlier ones, and
+    SUMMARIZER_MODEL replaces them all, so a user can switch the default without editing shipped files.
+    Not cached: parsing a few TOML files is cheap and tests change the environment between calls.
     """
     specs: dict[str, ModelSpec] = {}
     default_id: str | None = None
@@ -197,9 +198,15 @@ def load_manifests() -> dict[str, ModelSpec]:
         if defaults:
             default_id = defaults[0].id
         specs.update((s.id, s) for s in layer)
+    if chosen := settings.MODEL.value():
+        if chosen not in specs:
+            raise ModelError(f"{settings.MODEL.name}={chosen!r} is not a model id; set it to one of: "
+                             f"{', '.join(sorted(specs))}, or unset it")
+        default_id = chosen
     if default_id is None:
         folders = ", ".join(str(d) for d in manifest_dirs())
-        raise ModelError(f"no default model: set `default = true` in one manifest (searched {folders})")
+        raise ModelError(f"no default model: set {settings.MODEL.name} or `default = true` in one manifest "
+                         f"(searched {folders})")
     return {
         i: s if s.default == (i == default_id) else s.model_copy(update={"default": i == default_id})
         for i, s in specs.items()
@@ -294,28 +301,11 @@ def _seq2seq_params(name: str, config: dict[str, Any] | None) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- locations
 
 
-def cache_dir() -> Path:
-    """Where assembled models live: $SUMMARIZER_CACHE, else the platform's user cache folder."""
-    env = os.environ.get("SUMMARIZER_CACHE")
-    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("summarizer"))
-
-
-def _hf_cache() -> Path:
-    """The standard HF hub cache, read from the environment at call time (huggingface_hub freezes it at
-    import, which would ignore an HF_HOME set later, e.g. by tests)."""
-    if env := os.environ.get("HF_HUB_CACHE"):
-        return Path(env).expanduser()
-    home = os.environ.get("HF_HOME") or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "huggingface"
-    return Path(home).expanduser() / "hub"
-
-
-def _hf_endpoint() -> str:
-    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-
-
 def _cached_file(repo: str, revision: str | None, filename: str) -> Path | None:
     try:
-        found = huggingface_hub.try_to_load_from_cache(repo, filename, cache_dir=_hf_cache(), revision=revision)
+        found = huggingface_hub.try_to_load_from_cache(
+            repo, filename, cache_dir=settings.hf_hub_cache(), revision=revision
+        )
     except ValueError:  # invalid repo id
         return None
     return Path(found) if isinstance(found, str) else None
@@ -326,7 +316,7 @@ def _hub_patterns(src: HubSource) -> list[str]:
 
 
 def _assembled_path(src: PypiPartsSource) -> Path:
-    return cache_dir() / "models" / src.file
+    return settings.cache_dir() / "models" / src.file
 
 
 def local_path(spec: ModelSpec, progress: Progress | None = None) -> Path:
@@ -360,7 +350,7 @@ def _path_of(spec: ModelSpec, src: PathSource) -> Path:
 def _hub_local(spec: ModelSpec, src: HubSource) -> Path:
     not_there = ModelError(
         f"model {spec.id} ({src.repo}) is not downloaded; run `summarize models pull {spec.id}` "
-        f"on a machine with internet (Hugging Face cache: {_hf_cache()})"
+        f"on a machine with internet (Hugging Face cache: {settings.hf_hub_cache()})"
     )
     if src.gguf_file:
         found = _cached_file(src.repo, src.revision, src.gguf_file)
@@ -369,7 +359,7 @@ def _hub_local(spec: ModelSpec, src: HubSource) -> Path:
         return found
     try:
         folder = Path(huggingface_hub.snapshot_download(
-            src.repo, revision=src.revision, cache_dir=_hf_cache(), local_files_only=True,
+            src.repo, revision=src.revision, cache_dir=settings.hf_hub_cache(), local_files_only=True,
             allow_patterns=_hub_patterns(src),
         ))  # fmt: skip
     except (OSError, ValueError) as e:
@@ -548,7 +538,7 @@ def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) 
 # ---------------------------------------------------------------------------------------------- status, pull
 
 
-def _human(n: float) -> str:
+def human_size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1000:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -563,7 +553,7 @@ def availability(spec: ModelSpec) -> tuple[bool, str]:
         case PypiPartsSource():
             final = _assembled_path(src)
             if final.is_file() and final.stat().st_size == src.size:
-                return True, f"assembled, {_human(src.size)}"
+                return True, f"assembled, {human_size(src.size)}"
             _, missing, wrong = _inspect_parts(src)
             if missing or wrong:
                 bad = missing + [p for p, _ in wrong]
@@ -583,13 +573,14 @@ def availability(spec: ModelSpec) -> tuple[bool, str]:
 def hub_reachable(timeout: float = 3.0) -> bool:
     """One HEAD request to the Hub endpoint, bounded by `timeout` in total (a thread guards against slow
     DNS, which socket timeouts do not cover). HF_HUB_OFFLINE=1 means False without trying."""
-    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if settings.hf_offline():
         return False
     result: list[bool] = []
 
     def probe() -> None:
         try:
-            with urllib.request.urlopen(urllib.request.Request(_hf_endpoint(), method="HEAD"), timeout=timeout) as r:
+            request = urllib.request.Request(settings.hf_endpoint(), method="HEAD")
+            with urllib.request.urlopen(request, timeout=timeout) as r:
                 result.append(r.status < 500)
         except urllib.error.HTTPError as e:
             result.append(e.code < 500)
@@ -611,18 +602,19 @@ def pull(spec: ModelSpec, progress: Progress | None = None) -> Path:
     src = spec.source
     if not isinstance(src, HubSource):
         return local_path(spec, progress)
+    endpoint, cache = settings.hf_endpoint(), settings.hf_hub_cache()
     if not hub_reachable():
         raise ModelError(
-            f"Hugging Face Hub not reachable ({_hf_endpoint()}): connect to the internet, or set HF_ENDPOINT "
+            f"Hugging Face Hub not reachable ({endpoint}): connect to the internet, or set HF_ENDPOINT "
             "to a reachable mirror and unset HF_HUB_OFFLINE, then retry"
         )
     try:
         if src.gguf_file:
             return Path(huggingface_hub.hf_hub_download(
-                src.repo, src.gguf_file, revision=src.revision, cache_dir=_hf_cache(), endpoint=_hf_endpoint(),
+                src.repo, src.gguf_file, revision=src.revision, cache_dir=cache, endpoint=endpoint,
             ))  # fmt: skip
         folder = Path(huggingface_hub.snapshot_download(
-            src.repo, revision=src.revision, cache_dir=_hf_cache(), endpoint=_hf_endpoint(),
+            src.repo, revision=src.revision, cache_dir=cache, endpoint=endpoint,
             allow_patterns=_hub_patterns(src),
         ))  # fmt: skip
     except (OSError, ValueError) as e:
@@ -633,3 +625,47 @@ def pull(spec: ModelSpec, progress: Progress | None = None) -> Path:
             f"to a safetensors conversion (e.g. a refs/pr/N branch) or list `files` in {spec.manifest or 'a manifest'}"
         )
     return folder
+
+
+# ---------------------------------------------------------------------------------------------- remove
+
+
+def remove(spec: ModelSpec) -> list[tuple[Path, int]]:
+    """Delete what this tool stored for the model; return each path removed with the bytes it freed.
+
+    Only the tool's own copies go, since they can be made again: a pypi-parts model's assembled file (with its
+    sidecar and any temp file a killed assembly left), never its parts, which pip owns; a Hub model's repo
+    folder in the HF cache. A path model is the user's own file: refused with an InputError. A server model
+    stores nothing.
+    """
+    src = spec.source
+    match src:
+        case PypiPartsSource():
+            final = _assembled_path(src)
+            if not final.parent.is_dir():
+                return []
+            stored = [final, _sidecar(final), *final.parent.glob(f".{glob.escape(final.name)}.*.tmp")]
+            if not any(p.is_file() for p in stored):
+                return []
+            with _lock(final.with_name(f".{final.name}.lock")):  # wait for an assembly in progress to finish
+                return [(p, _unlink(p)) for p in stored if p.is_file()]
+        case HubSource():
+            folder = settings.hf_hub_cache() / f"models--{src.repo.replace('/', '--')}"  # HF's documented layout
+            if not folder.is_dir():
+                return []
+            size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+            shutil.rmtree(folder)
+            return [(folder, size)]
+        case PathSource():
+            raise InputError(
+                f"model {spec.id} is a local path ({_path_of(spec, src)}); summarize only removes what it stored "
+                "itself, never your files"
+            )
+        case ServerSource():
+            return []
+
+
+def _unlink(path: Path) -> int:
+    size = path.stat().st_size
+    path.unlink()
+    return size

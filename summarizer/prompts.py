@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .errors import SummarizerError
 from .resources import data_dir
 
 
 def prompts_dir() -> Path:
     """`$SUMMARIZER_PROMPTS_DIR` lets a user try a prompt without touching the install."""
-    return Path(os.environ.get("SUMMARIZER_PROMPTS_DIR") or data_dir("prompts"))
+    return Path(settings.PROMPTS_DIR.value() or data_dir("prompts"))
 
 
 @cache

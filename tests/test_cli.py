@@ -1,5 +1,7 @@
 """The CLI's contract: fast help, clear errors with non-zero exit codes, never a traceback."""
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -171,3 +173,70 @@ def test_translate_with_lost_segments_exits_4_and_names_them(tmp_path):
     assert out.returncode == 4, out.stderr
     assert b"2 of 2 segment(s) have no usable translation (1.1, 2.1)" in out.stderr
     assert b"Traceback" not in out.stderr
+
+
+def isolated_env(tmp_path: Path, **values: str) -> dict[str, str]:
+    """The real environment without any setting, with the caches and user config under tmp_path: whatever a
+    command deletes, it cannot be the user's real cache."""
+    from summarizer.settings import SETTINGS
+
+    env = {k: v for k, v in os.environ.items() if k not in {s.name for s in SETTINGS}}
+    return {**env, "SUMMARIZER_CACHE": str(tmp_path / "cache"), "HF_HOME": str(tmp_path / "hf"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"), "HF_HUB_OFFLINE": "1", **values}
+
+
+def test_summarizer_model_sets_the_default_and_list_json_describes_every_model(tmp_path):
+    env = isolated_env(tmp_path, SUMMARIZER_MODEL="opus-mt-fr-en")
+    assert b"opus-mt-fr-en (default)" in summarize("models", "list", env=env).stdout
+    out = summarize("models", "list", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    listed = json.loads(out.stdout)
+    assert {tuple(m) for m in listed} == {("id", "default", "runtime", "tasks", "size_bytes", "licence", "available",
+                                           "note")}
+    assert [m["id"] for m in listed if m["default"]] == ["opus-mt-fr-en"]
+    opus = next(m for m in listed if m["id"] == "opus-mt-fr-en")
+    assert (opus["tasks"], opus["size_bytes"] > 0, opus["available"]) == (["translate"], True, False)
+    bad = summarize("translate", "seeds/otan-irak-2021.fr.txt", env=isolated_env(tmp_path, SUMMARIZER_MODEL="nope"))
+    assert bad.returncode == 3 and b"SUMMARIZER_MODEL='nope' is not a model id" in bad.stderr
+
+
+def test_models_rm_removes_what_the_tool_stored_and_says_how_much(tmp_path):
+    from summarizer.models import load_manifests
+
+    assembled = tmp_path / "cache" / "models" / load_manifests()["qwen2.5-coder-1.5b-instruct-q4km"].source.file
+    assembled.parent.mkdir(parents=True)
+    assembled.write_bytes(b"G" * 1000)
+    hub_repo = tmp_path / "hf" / "hub" / "models--Helsinki-NLP--opus-mt-fr-en"
+    (hub_repo / "blobs").mkdir(parents=True)
+    (hub_repo / "blobs" / "abc").write_bytes(b"w" * 500)
+    env = isolated_env(tmp_path)
+
+    out = summarize("models", "rm", "qwen2.5-coder-1.5b-instruct-q4km", env=env)
+    assert out.returncode == 0, out.stderr
+    assert f"removed {assembled} (1.0 KB)".encode() in out.stdout and b"1000 bytes freed" in out.stdout
+    assert not assembled.exists()
+    out = summarize("models", "rm", "opus-mt-fr-en", env=env)
+    assert out.returncode == 0 and b"500 bytes freed" in out.stdout and not hub_repo.exists()
+    out = summarize("models", "rm", "opus-mt-fr-en", env=env)
+    assert out.returncode == 0 and b"Nothing stored for opus-mt-fr-en" in out.stderr
+
+
+def test_models_rm_refuses_a_local_path_model(tmp_path):
+    gguf = tmp_path / "mine.gguf"
+    gguf.write_bytes(b"GGUF")
+    out = summarize("models", "rm", str(gguf), env=isolated_env(tmp_path))
+    assert out.returncode == 2 and b"never your files" in out.stderr and b"Traceback" not in out.stderr
+    assert gguf.exists()
+
+
+def test_info_shows_settings_masked_and_folders(tmp_path):
+    env = isolated_env(tmp_path, SUMMARIZER_API_KEY="sk-secret", SUMMARIZER_BASE_URL="http://me:hunter2@gpu:8000/v1")
+    out = summarize("info", env=env)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert text.startswith("summarize ") and "sk-secret" not in text and "hunter2" not in text
+    assert "SUMMARIZER_API_KEY=***" in text and "SUMMARIZER_BASE_URL=http://***@gpu:8000/v1" in text
+    assert "SUMMARIZER_MODEL unset, default: the manifest marked default = true" in text
+    assert f"cache: {tmp_path / 'cache'} (absent)" in text
+    assert f"  {ROOT / 'models'}\n  {tmp_path / 'config' / 'summarizer' / 'models'} (absent)" in text
+    assert f"prompts: {ROOT / 'prompts'}" in text and f"HF cache: {tmp_path / 'hf' / 'hub'} (absent)" in text

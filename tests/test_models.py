@@ -17,7 +17,7 @@ import pytest
 
 from summarizer import models
 from summarizer.resources import data_dir
-from summarizer.errors import ModelError
+from summarizer.errors import InputError, ModelError
 from summarizer.models import HubSource, ModelSpec, PathSource, PypiPartsSource
 
 DEFAULT_ID = "qwen2.5-coder-1.5b-instruct-q4km"
@@ -40,7 +40,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(models.platformdirs, "user_config_dir", lambda app: str(tmp_path / "config" / app))
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    for var in ("SUMMARIZER_MODELS_DIR", "HF_HUB_CACHE", "HF_ENDPOINT"):
+    for var in ("SUMMARIZER_MODEL", "SUMMARIZER_MODELS_DIR", "HF_HUB_CACHE", "HF_ENDPOINT"):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -145,6 +145,16 @@ def test_user_manifest_adds_a_model_and_may_take_the_default(tmp_path: Path, mon
     write_manifest(folder, "other.toml", GOOD.format(extra="default = true").replace('"mine"', '"other"'))
     with pytest.raises(ModelError, match="more than one default"):
         models.load_manifests()
+
+
+def test_summarizer_model_setting_replaces_the_manifest_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_MODEL", "opus-mt-fr-en")
+    assert models.default_model().id == models.resolve(None).id == "opus-mt-fr-en"
+    assert [s.id for s in models.load_manifests().values() if s.default] == ["opus-mt-fr-en"]
+    monkeypatch.setenv("SUMMARIZER_MODEL", "no-such-model")
+    with pytest.raises(ModelError, match=r"SUMMARIZER_MODEL='no-such-model' is not a model id.*opus-mt-fr-en") as err:
+        models.resolve(None)
+    assert err.value.exit_code == 3
 
 
 def test_user_config_dir_is_searched_and_duplicate_ids_rejected(tmp_path: Path) -> None:
@@ -426,6 +436,41 @@ def test_hub_unreachable_endpoint_fails_fast(monkeypatch: pytest.MonkeyPatch) ->
 def test_pull_of_parts_model_assembles(fake_parts) -> None:
     spec = fake_parts(CHUNKS)
     assert models.pull(spec).read_bytes() == b"".join(CHUNKS)
+
+
+# ---------------------------------------------------------------------------------------------- remove
+
+
+def test_remove_deletes_the_assembled_file_never_the_parts(fake_parts, tmp_path: Path) -> None:
+    spec = fake_parts(CHUNKS)
+    path = models.local_path(spec)
+    stale = path.with_name(".fake.gguf.123.deadbeef.tmp")  # left by a killed assembly
+    stale.write_bytes(b"xyz")
+    sidecar = path.with_name("fake.gguf.sha256")
+    sizes = {path: spec.source.size, sidecar: sidecar.stat().st_size, stale: 3}
+    assert dict(models.remove(spec)) == sizes
+    assert not any(p.exists() for p in sizes)
+    assert models.availability(spec) == (True, "parts installed, assembles on first use")
+    assert models.remove(spec) == []
+
+
+def test_remove_deletes_only_the_hub_models_cache_folder(tmp_path: Path) -> None:
+    snapshot = fake_hf_snapshot(tmp_path / "hf", "acme/translator", {"config.json": "{}", "model.safetensors": "w" * 10})
+    other = fake_hf_snapshot(tmp_path / "hf", "acme/other", {"config.json": "{}"})
+    repo_dir = snapshot.parents[1]
+    spec = models.resolve("acme/translator")
+    assert models.remove(spec) == [(repo_dir, 40 + 2 + 10)]  # refs/main, config.json, weights
+    assert not repo_dir.exists() and other.exists()
+    assert models.remove(spec) == []
+
+
+def test_remove_refuses_a_users_path_model_and_servers_store_nothing(tmp_path: Path) -> None:
+    gguf = tmp_path / "mine.gguf"
+    gguf.write_bytes(b"GGUF")
+    with pytest.raises(InputError, match="never your files") as err:
+        models.remove(models.resolve(str(gguf)))
+    assert err.value.exit_code == 2 and gguf.exists()
+    assert models.remove(models.resolve("openai-server")) == []
 
 
 # ---------------------------------------------------------------------------------------------- real model

@@ -36,9 +36,7 @@ import email.utils
 import http.client
 import ipaddress
 import json
-import os
 import random
-import re
 import socket
 import threading
 import time
@@ -48,6 +46,7 @@ from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
+from .. import settings
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
 
@@ -90,10 +89,10 @@ class OpenAIRuntime(Runtime):
         backoff: float = 0.5,
     ) -> None:
         url = _split(base_url.rstrip("/"), "server", "http(s)://host[:port]/v1")
-        self.base_url = _redact(url.geturl())  # for messages: they must never show a password
+        self.base_url = settings.redact_url(url.geturl())  # for messages: they must never show a password
         self._url = url
         proxy = _proxy_for(url)
-        self.proxy = _redact(proxy) if proxy else None
+        self.proxy = settings.redact_url(proxy) if proxy else None
         self._proxy = _split(proxy, "proxy", "http://host:port") if proxy else None
         self._auth = {"Authorization": f"Bearer {api_key}"} if api_key else _basic_auth(url, "Authorization")
         self.model = model
@@ -118,11 +117,9 @@ class OpenAIRuntime(Runtime):
         src = spec.source
         if not isinstance(src, ServerSource):
             raise ModelError(f"model {spec.id} has no server source")
-        env = os.environ
-        api_key = env.get("SUMMARIZER_API_KEY") or (env.get(src.api_key_env) if src.api_key_env else None)
         params = dict(spec.params)
-        if env.get("SUMMARIZER_API_TIMEOUT"):
-            params["read_timeout"] = env["SUMMARIZER_API_TIMEOUT"]
+        if timeout := settings.API_TIMEOUT.value():
+            params["read_timeout"] = timeout
         try:
             timeouts = {
                 k: float(params[k]) for k in ("connect_timeout", "read_timeout", "backoff") if k in params
@@ -131,9 +128,9 @@ class OpenAIRuntime(Runtime):
         except (TypeError, ValueError) as exc:
             raise ModelError(f"model {spec.id}: bad timeout or retry setting: {exc}") from None
         return cls(
-            env.get("SUMMARIZER_BASE_URL") or src.base_url,
-            model=env.get("SUMMARIZER_API_MODEL") or src.model,
-            api_key=api_key or None,
+            settings.BASE_URL.value() or src.base_url,
+            model=settings.API_MODEL.value() or src.model,
+            api_key=settings.api_key(src.api_key_env),
             model_id=spec.id,
             parallel=parallel,
             **timeouts,
@@ -319,14 +316,8 @@ def _split(url: str, what: str, form: str) -> urllib.parse.SplitResult:
     except ValueError:  # a port that is not a number or out of range, a broken [IPv6] host
         ok = False
     if not ok:
-        raise ModelError(f"bad {what} URL {_redact(url)!r}: expected {form}")
+        raise ModelError(f"bad {what} URL {settings.redact_url(url)!r}: expected {form}")
     return parts
-
-
-def _redact(url: str) -> str:
-    """`url` with any userinfo replaced by `***`, up to the last "@" (an unescaped "@" or "/" in a
-    password must not leak its tail either)."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)?.*@", r"\1***@", url, flags=re.IGNORECASE | re.DOTALL)
 
 
 def _basic_auth(url: urllib.parse.SplitResult, header: str) -> dict[str, str]:

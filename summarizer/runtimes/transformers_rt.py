@@ -25,6 +25,7 @@ from transformers import (
 )
 from transformers.utils import logging as hf_logging
 
+from .. import settings
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
 
@@ -37,7 +38,7 @@ _LANGUAGE_PARAMS = frozenset({"src_lang", "tgt_lang"})
 def _quiet() -> None:
     """transformers logs load reports, generation-config notices and progress bars meant for notebooks; the CLI
     has its own output, so keep them out unless SUMMARIZER_VERBOSE is set."""
-    if os.environ.get("SUMMARIZER_VERBOSE"):
+    if settings.verbose():
         return
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -65,7 +66,7 @@ def _gguf_loading() -> Iterator[None]:
         return readers[key]
 
     gguf.GGUFReader = shared_reader
-    if not os.environ.get("SUMMARIZER_VERBOSE"):
+    if not settings.verbose():
         gguf_utils.tqdm = functools.partial(original_tqdm, disable=True)
     try:
         yield
