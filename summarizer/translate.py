@@ -17,6 +17,7 @@ from typing import Any
 
 from .documents import Document
 from .glossary import Glossary
+from .leftovers import french_words
 from .numbers import french_numbers, missing_numbers, to_english_number
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
@@ -159,6 +160,9 @@ def check(source: str, target: str, completion: Completion) -> list[str]:
     lost = missing_numbers(source, target)
     if lost:
         issues.append("numbers: " + ", ".join(lost))
+    french = french_words(target, source)
+    if french:
+        issues.append("french: " + ", ".join(french))
     return issues
 
 
