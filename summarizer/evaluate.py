@@ -297,7 +297,8 @@ def evaluate_decisions(predicted: list[dict[str, Any]], gold: Gold, source_text:
     # would have taken it otherwise): a duplicate, reported apart from predictions that match nothing.
     duplicates = [{"predicted": predicted[i]["id"], "gold": g.id} for i in free
                   for g in [next((g for g in gold.decisions if _match_kind(predicted[i], g)), None)] if g]
-    unmatched = [predicted[i]["id"] for i in free if predicted[i]["id"] not in {d["predicted"] for d in duplicates}]
+    repeated = {d["predicted"] for d in duplicates}
+    unmatched = [predicted[i]["id"] for i in free if predicted[i]["id"] not in repeated]
     n_pred, n_gold, n_match = len(predicted), len(gold.decisions), len(pairs)
     precision = (n_pred - len(unmatched)) / n_pred if n_pred else float(n_gold == 0)
     recall = n_match / n_gold if n_gold else float(n_pred == 0)
@@ -474,7 +475,8 @@ def totals(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     briefs = [r for r in results if r["kind"] == "brief"]
     if not briefs:
         return None
-    c = {k: sum(_counts(r)[k] for r in briefs) for k in _counts(briefs[0])}
+    counts = [_counts(r) for r in briefs]
+    c = {k: sum(n[k] for n in counts) for k in counts[0]}
     seconds = [r["seconds"] for r in briefs if r.get("seconds") is not None]
     grounding = [r["decisions"]["evidence_grounding"] for r in briefs if r["decisions"]["evidence_grounding"] is not None]
     return {
