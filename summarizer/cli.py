@@ -288,28 +288,31 @@ def schema() -> None:
 def models_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array, an object per model.")] = False,
 ) -> None:
-    """Show every known model, whether it is available here, its size and licence."""
-    from .models import availability, load_manifests
+    """Show every known model, whether it is available here, its size and licence, and the disk it takes."""
+    from .models import availability, disk_usage, human_size, load_manifests
 
-    listed = [(spec, *availability(spec)) for spec in load_manifests().values()]
+    listed = [(spec, *availability(spec), disk_usage(spec)) for spec in load_manifests().values()]
     if as_json:
         data = [{"id": spec.id, "default": spec.default, "runtime": spec.runtime, "tasks": spec.tasks,
-                 "size_bytes": spec.size_bytes, "licence": spec.licence, "available": ok, "note": note}
-                for spec, ok, note in listed]
+                 "size_bytes": spec.size_bytes, "licence": spec.licence, "available": ok, "note": note,
+                 "disk_bytes": disk}
+                for spec, ok, note, disk in listed]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()
     rows = []
-    for spec, ok, note in listed:
+    for spec, ok, note, disk in listed:
         size = f"{spec.size_bytes / 1e9:.2f} GB" if spec.size_bytes else "-"
         rows.append((spec.id + (" (default)" if spec.default else ""), spec.runtime, ",".join(spec.tasks),
-                     size, spec.licence, ("yes " if ok else "no ") + note))
+                     size, spec.licence, ("yes " if ok else "no ") + note,
+                     " + ".join(f"{where} {human_size(n)}" for where, n in disk.items()) or "-"))
     if not console.is_terminal:  # piped: one tab-separated line per model, for scripts
         print("\n".join("\t".join(r) for r in rows))
         return
-    table = Table("id", "runtime", "tasks", "size", "licence", "available")
+    table = Table("id", "runtime", "tasks", "size", "licence", "available", "on disk")
     for row in rows:
-        table.add_row(*map(Text, row[:5]), Text(row[5], style="green" if row[5].startswith("yes") else "red"))
+        table.add_row(*map(Text, row[:5]), Text(row[5], style="green" if row[5].startswith("yes") else "red"),
+                      Text(row[6]))
     console.print(table)
 
 

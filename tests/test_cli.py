@@ -192,10 +192,10 @@ def test_summarizer_model_sets_the_default_and_list_json_describes_every_model(t
     assert out.returncode == 0, out.stderr
     listed = json.loads(out.stdout)
     assert {tuple(m) for m in listed} == {("id", "default", "runtime", "tasks", "size_bytes", "licence", "available",
-                                           "note")}
+                                           "note", "disk_bytes")}
     assert [m["id"] for m in listed if m["default"]] == ["opus-mt-fr-en"]
     opus = next(m for m in listed if m["id"] == "opus-mt-fr-en")
-    assert (opus["tasks"], opus["size_bytes"] > 0, opus["available"]) == (["translate"], True, False)
+    assert (opus["tasks"], opus["size_bytes"] > 0, opus["available"], opus["disk_bytes"]) == (["translate"], True, False, {})
     bad = summarize("translate", "seeds/otan-irak-2021.fr.txt", env=isolated_env(tmp_path, SUMMARIZER_MODEL="nope"))
     assert bad.returncode == 3 and b"SUMMARIZER_MODEL='nope' is not a model id" in bad.stderr
 

@@ -7,20 +7,26 @@ import importlib
 import json
 import os
 import re
+import subprocess
+import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import platformdirs
 import pytest
+from filelock import FileLock
+from typer.testing import CliRunner
 
 from summarizer import models
+from summarizer.cli import app
 from summarizer.resources import data_dir
 from summarizer.errors import InputError, ModelError
 from summarizer.models import HubSource, ModelSpec, PathSource, PypiPartsSource
-from summarizer.models.sources import pypi_parts
+from summarizer.models.sources import SOURCES, pypi_parts
 
 DEFAULT_ID = "qwen2.5-coder-1.5b-instruct-q4km"
 SHIPPED = {
@@ -329,6 +335,133 @@ def test_concurrent_assembly_yields_one_intact_file(fake_parts) -> None:
     assert len(set(paths)) == 1
     assert paths[0].read_bytes() == b"".join(CHUNKS)
     assert leftovers(paths[0].parent) == []
+
+
+def test_a_held_lock_makes_assembly_wait_and_a_stale_lock_file_blocks_no_one(fake_parts, tmp_path: Path) -> None:
+    spec = fake_parts(CHUNKS)
+    folder = tmp_path / "cache" / "models"
+    folder.mkdir(parents=True)
+    lock_file = folder / ".fake.gguf.lock"
+    with FileLock(lock_file):  # another process assembling
+        worker = threading.Thread(target=models.local_path, args=(spec,))
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and not (folder / "fake.gguf").exists()
+    worker.join(30)
+    assert (folder / "fake.gguf").read_bytes() == b"".join(CHUNKS)
+
+    models.remove(spec)
+    lock_file.write_text("12345")  # left by a process killed while assembling: a file, but nobody holds it
+    assert models.local_path(spec).read_bytes() == b"".join(CHUNKS)
+    assert leftovers(folder) == []
+
+
+ASSEMBLE = """
+import json, sys
+from summarizer.models import ModelSpec, local_path
+from summarizer.models.sources import pypi_parts
+
+calls = []
+concatenate = pypi_parts._concatenate
+pypi_parts._concatenate = lambda *args: calls.append(1) or concatenate(*args)
+spec = ModelSpec.model_validate_json(sys.argv[1])
+print("ready", flush=True)
+print(json.dumps({"path": str(local_path(spec)), "concatenated": len(calls)}))
+"""
+
+
+def test_two_processes_assembling_at_once_write_the_file_once(fake_parts, tmp_path: Path) -> None:
+    spec = fake_parts(CHUNKS)
+    folder = tmp_path / "cache" / "models"
+    folder.mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}  # the fake parts' site folder included
+    with FileLock(folder / ".fake.gguf.lock"):  # both start while the lock is taken, so both must wait
+        procs = [subprocess.Popen([sys.executable, "-c", ASSEMBLE, spec.model_dump_json()], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        assert [p.stdout.readline() for p in procs] == ["ready\n", "ready\n"]
+        time.sleep(0.3)
+        assert not (folder / "fake.gguf").exists()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out))
+    assert {r["path"] for r in results} == {str(folder / "fake.gguf")}
+    assert sum(r["concatenated"] for r in results) == 1  # the second reused the first one's file
+    assert (folder / "fake.gguf").read_bytes() == b"".join(CHUNKS)
+    assert leftovers(folder) == []
+
+
+# ---------------------------------------------------------------------------------------------- dispatch
+
+
+def test_every_source_type_has_one_weight_source() -> None:
+    (union, _) = get_args(models.Source)
+    assert set(SOURCES) == set(get_args(union))
+
+
+def test_each_source_type_answers_through_the_same_interface(fake_parts, tmp_path: Path) -> None:
+    parts = fake_parts(CHUNKS)
+    snapshot = fake_hf_snapshot(tmp_path / "hf", "acme/translator", {"config.json": "{}", "model.safetensors": "w" * 10})
+    gguf = tmp_path / "mine.gguf"
+    gguf.write_bytes(b"GGUF")
+    hub, path, server = models.resolve("acme/translator"), models.resolve(str(gguf)), models.resolve("openai-server")
+    size = parts.source.size
+
+    assert [models.availability(s)[0] for s in (parts, hub, path, server)] == [True, True, True, True]
+    assert models.disk_usage(parts) == {"parts": size}
+    assert models.local_path(parts) == tmp_path / "cache" / "models" / "fake.gguf"
+    assert models.disk_usage(parts) == {"parts": size, "assembled": size}
+    assert (models.local_path(hub), models.disk_usage(hub)) == (snapshot, {"hf_cache": 40 + 2 + 10})
+    assert (models.local_path(path), models.disk_usage(path)) == (gguf, {})
+    assert models.disk_usage(server) == {}
+    with pytest.raises(ModelError, match="no local files"):
+        models.local_path(server)
+
+
+def test_models_list_shows_the_parts_and_the_assembled_copy_on_disk(fake_parts, tmp_path: Path, monkeypatch) -> None:
+    spec = fake_parts(CHUNKS)
+    folder = tmp_path / "user"
+    write_manifest(folder, "fake.toml", manifest_text(spec))
+    monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(folder))
+
+    def listed() -> tuple[dict[str, Any], str]:
+        as_json = CliRunner().invoke(app, ["models", "list", "--json"])
+        piped = CliRunner().invoke(app, ["models", "list"])
+        assert as_json.exit_code == piped.exit_code == 0, as_json.output + piped.output
+        row = next(line for line in piped.stdout.splitlines() if line.startswith("fake\t"))
+        return next(m for m in json.loads(as_json.stdout) if m["id"] == "fake"), row.split("\t")[-1]
+
+    entry, shown = listed()
+    assert (entry["disk_bytes"], shown) == ({"parts": 5_002_004}, "parts 5.0 MB")
+    models.local_path(spec)
+    entry, shown = listed()
+    assert entry["disk_bytes"] == {"parts": 5_002_004, "assembled": 5_002_004}
+    assert shown == "parts 5.0 MB + assembled 5.0 MB"
+    models.remove(spec)
+    assert listed()[0]["disk_bytes"] == {"parts": 5_002_004}
+
+
+def manifest_text(spec: ModelSpec) -> str:
+    """A TOML manifest for a pypi-parts spec (JSON strings, numbers and lists are TOML values too)."""
+    src = spec.source.model_dump()
+    top = spec.model_dump(include={"id", "name", "runtime", "kind", "tasks", "licence", "context"})
+    lines = [f"{k} = {json.dumps(v)}" for k, v in top.items()]
+    lines += ["[source]", *(f"{k} = {json.dumps(v)}" for k, v in src.items() if k != "parts")]
+    for part in src["parts"]:
+        lines += ["[[source.parts]]", *(f"{k} = {json.dumps(v)}" for k, v in part.items())]
+    return "\n".join(lines) + "\n"
+
+
+def test_models_package_imports_nothing_above_it() -> None:
+    """models sits under cli, api and the runtimes: it may use settings, errors, resources and the
+    engine table, nothing else (cycles: tests/test_architecture.py)."""
+    from .test_architecture import imports
+
+    graph = imports()
+    outside = {t for m, ts in graph.items() if m.startswith("summarizer.models") for t in ts
+               if not t.startswith("summarizer.models")}
+    assert outside == {"summarizer.settings", "summarizer.errors", "summarizer.resources", "summarizer.engines"}
 
 
 # ---------------------------------------------------------------------------------------------- resolve, hub
