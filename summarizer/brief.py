@@ -24,6 +24,7 @@ from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
 from .numbers import join_digit_groups
 from .prompts import load_prompt
+from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, number_sentences, split_sentences
@@ -71,30 +72,34 @@ class Briefer:
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
     def summarize(self, article: str, title: str | None, source: str,
-                  decisions: list[Decision] = ()) -> tuple[str, list[str], list[str]]:
-        """English summary (at most five sentences), the numbers in it that the source lacks and the
-        French words left in it. Given the grounded decisions, it is asked to cover them."""
+                  decisions: list[Decision] = ()) -> tuple[str, list[str], list[str], list[str]]:
+        """English summary (at most five sentences), the numbers in it that the source lacks, the
+        French words left in it and the names in it that the source lacks (`unknown_names`: small
+        models invent them). Given the grounded decisions, it is asked to cover them."""
         listed = "; ".join(f"{d.decision} ({STATUS_WORDS[d.status]}, by {d.actor})" for d in decisions)
         hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
         task = self.prompt["summary"].format(decisions=hint)
         messages = self._messages(article, title, task)
-        text, french = self._summary(messages, source)
-        if french and "summary_english" in self.prompt:  # one more try, naming the words to translate
-            retry = messages + [{"role": "assistant", "content": text},
-                                {"role": "user", "content": self.prompt["summary_english"].format(words=", ".join(french))}]
-            again, still = self._summary(retry, source)
-            if len(still) < len(french):
-                text, french = again, still
-        return text, unsupported_numbers(text, source_values(source)), french
+        text, french, names = self._summary(messages, source)
+        # one more try, naming the words to translate and the names to take from the article
+        asks = [self.prompt[key].format(words=", ".join(found)) for key, found in
+                (("summary_english", french), ("summary_names", names)) if found and key in self.prompt]
+        if asks:
+            retry = messages + [{"role": "assistant", "content": text}, {"role": "user", "content": "\n".join(asks)}]
+            again, still, still_names = self._summary(retry, source)
+            if len(still) + len(still_names) < len(french) + len(names):
+                text, french, names = again, still, still_names
+        return text, unsupported_numbers(text, source_values(source)), french, names
 
-    def _summary(self, messages: list[dict[str, str]], source: str) -> tuple[str, list[str]]:
-        """One summary request: the text (glossary applied, at most five sentences) and its French words."""
+    def _summary(self, messages: list[dict[str, str]], source: str) -> tuple[str, list[str], list[str]]:
+        """One summary request: the text (glossary applied, at most five sentences), its French
+        words and the names in it that the source lacks."""
         out = self._chat(ChatRequest(messages=messages, max_tokens=320))
         if out.finish_reason == "error" or not out.text.strip():
             raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
         text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
         text = " ".join(split_sentences(text)[:MAX_SUMMARY_SENTENCES])
-        return text, french_words(text, source)
+        return text, french_words(text, source), unknown_names(text, source, self.glossary)
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:
         """Sentences with a decision cue (`decision_cues` in the prompt file)."""
@@ -217,7 +222,11 @@ class Briefer:
                                                 self.prompt.get("status_cues"))
         if "verify" in self.prompt:
             decisions = merge_twins(self.verify(decisions, sentences, doc.title, grounding.dropped))
-            grounding.flagged = sum(1 for d in decisions if d.flags)
+        for d in decisions:  # a name the article does not have is invented (or brought in from elsewhere)
+            names = unknown_names(f"{d.actor}. {d.decision}", f"{doc.title or ''}\n{doc.text}", self.glossary)
+            if names:
+                d.flags.append("names not in the article: " + ", ".join(names))
+        grounding.flagged = sum(1 for d in decisions if d.flags)
         for evidence in (e for d in decisions for e in d.evidence):
             evidence.sentence = source_index[evidence.sentence]
         shown = set(source_index)
@@ -227,8 +236,8 @@ class Briefer:
             progress(1, total)
 
         t = time.perf_counter()
-        summary, grounding.summary_unsupported_numbers, grounding.untranslated = self.summarize(
-            article, doc.title, doc.text, decisions)
+        summary, grounding.summary_unsupported_numbers, grounding.untranslated, grounding.unknown_names = (
+            self.summarize(article, doc.title, doc.text, decisions))
         timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)
@@ -299,12 +308,14 @@ def brief_markdown(brief: Brief) -> str:
     else:
         lines += ["No decisions found.", ""]
     g = brief.grounding
-    if g.dropped or g.summary_unsupported_numbers:
+    if g.dropped or g.summary_unsupported_numbers or g.unknown_names:
         lines += ["## Grounding", ""]
         lines += [f"- dropped: {md(d)}" for d in g.dropped]
         if g.summary_unsupported_numbers:
             numbers = md(", ".join(g.summary_unsupported_numbers))
             lines.append(f"- numbers in the summary not found in the source: {numbers}")
+        if g.unknown_names:
+            lines.append(f"- names in the summary not found in the source: {md(', '.join(g.unknown_names))}")
         lines.append("")
     lines.append(f"*{md(brief.model.id)} ({brief.model.runtime}), prompt {md(brief.model.prompt_version)}, "
                  f"{brief.timings.get('total', 0):.0f} s*")

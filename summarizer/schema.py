@@ -14,8 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: 1.1 added `grounding.ignored_sentences` and `grounding.untranslated`; a 1.0 brief still reads (the field defaults to empty).
-SCHEMA_VERSION = "1.1"
+#: 1.1 added `grounding.ignored_sentences` and `grounding.untranslated`, 1.2 `grounding.unknown_names`;
+#: an older brief still reads (the fields default to empty).
+SCHEMA_VERSION = "1.2"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "brief-v1.json"
 
 Status = Literal["adopted", "deferred", "proposed", "rejected"]
@@ -68,6 +69,9 @@ class Grounding(_Strict):
         default_factory=list, description="Numbers in the summary whose value is not in the source.")
     untranslated: list[str] = Field(
         default_factory=list, description="French words left in the English summary after one retry.")
+    unknown_names: list[str] = Field(
+        default_factory=list,
+        description="Names in the English summary that the source does not have (likely invented), after one retry.")
     ignored_sentences: list[str] = Field(
         default_factory=list,
         description="Source sentences addressed to a language model (instructions hidden in the article), "
@@ -75,7 +79,7 @@ class Grounding(_Strict):
 
 
 class Brief(_Strict):
-    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
     source: Source
     summary: str = Field(description="English summary, 3–5 sentences.")
     decisions: list[Decision]

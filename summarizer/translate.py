@@ -3,7 +3,7 @@
 A document is translated line by line (headings, paragraphs, quote and attribution lines each
 stay a line), so the output keeps the source's structure by construction. Lines too long for one
 request are split at sentence boundaries. Every output is checked (empty, truncated, repeated,
-implausible length, figures dropped); a failing segment is retried once and the better
+implausible length, figures or proper names dropped); a failing segment is retried once and the better
 candidate kept, its remaining issues recorded rather than hidden.
 """
 
@@ -19,6 +19,7 @@ from .documents import Document
 from .glossary import Glossary
 from .leftovers import french_words
 from .numbers import french_numbers, missing_numbers, to_english_number
+from .propernames import missing_names
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime
 from .segment import split_paragraphs, split_sentences
@@ -144,8 +145,9 @@ def clean_output(source: str, target: str) -> str:
     return re.sub(r"\s*\n+\s*", " ", target)
 
 
-def check(source: str, target: str, completion: Completion) -> list[str]:
-    """What is wrong with `target` as a translation of `source` (empty list: nothing found)."""
+def check(source: str, target: str, completion: Completion, glossary: Glossary | None = None) -> list[str]:
+    """What is wrong with `target` as a translation of `source` (empty list: nothing found); a
+    proper name the glossary maps must be in its English form."""
     if completion.finish_reason == "error":
         return [f"error: {completion.error}"]
     if not target.strip():
@@ -163,6 +165,9 @@ def check(source: str, target: str, completion: Completion) -> list[str]:
     french = french_words(target, source)
     if french:
         issues.append("french: " + ", ".join(french))
+    names = missing_names(source, target, glossary)
+    if names:
+        issues.append("names: " + ", ".join(names))
     return issues
 
 
@@ -327,7 +332,7 @@ class Translator:
             results = self._run([texts[i] for i in indices], [contexts[i] for i in indices], attempt, on_done)
             for i, completion in zip(indices, results):
                 target = self.glossary.enforce(clean_output(texts[i], completion.text), texts[i])
-                candidates[i].append((target, check(texts[i], target, completion)))
+                candidates[i].append((target, check(texts[i], target, completion, self.glossary)))
 
         # Every segment gets `candidates` tries (greedy, then sampled); the retries go only to
         # segments whose best candidate still has issues.

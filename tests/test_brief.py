@@ -161,7 +161,7 @@ def test_brief_needs_a_chat_model():
 
 def test_brief_model_round_trips():
     data = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert data["properties"]["schema_version"]["enum"] == ["1.0", "1.1"]
+    assert data["properties"]["schema_version"]["enum"] == ["1.0", "1.1", "1.2"]
     assert set(Brief.model_fields) >= {"source", "summary", "decisions", "model", "timings"}
 
 
@@ -226,6 +226,23 @@ def test_french_left_in_the_summary_is_asked_again_then_reported(doc):
     assert brief.summary == "The mayor of Lyon decided the renovation." and brief.grounding.untranslated == []
     stubborn = runtime_with([decisions_json()], summary="The council voted des mesures.")
     assert Briefer(stubborn, default_glossary()).brief(doc).grounding.untranslated == ["des"]
+
+
+def test_a_name_the_article_does_not_have_is_asked_again_then_reported_and_flagged(doc):
+    invented = "NATO approved Levoxitin for its troops in Iraq, said Jens Stoltenberg."
+    summaries = iter([invented, SUMMARY])
+    rt = ScriptedRuntime(lambda req: NO_OPINION if is_check(req) else decisions_json() if req.json_schema
+                         else next(summaries))
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert brief.summary == SUMMARY and brief.grounding.unknown_names == []
+    assert "Levoxitin" in rt.requests[-1].messages[-1]["content"]  # the retry names it
+    stubborn = runtime_with([decisions_json(decision(what_was_decided_in_english="NATO will send Levoxitin to Iraq."))],
+                            summary=invented)
+    brief = Briefer(stubborn, default_glossary()).brief(doc)
+    assert brief.summary == invented and brief.grounding.unknown_names == ["Levoxitin"]
+    [d] = brief.decisions
+    assert "names not in the article: Levoxitin" in d.flags and brief.grounding.flagged == 1
+    assert "names in the summary not found in the source: Levoxitin" in brief_markdown(brief)
 
 
 def test_a_line_addressed_to_the_model_changes_nothing_the_model_reads(doc):

@@ -212,3 +212,16 @@ def test_french_left_in_a_translation_is_an_issue_and_retried():
     [seg] = Translator(rt, Glossary({})).translate_texts(["Le maire a annoncé des mesures pour la ville."])
     assert seg.target == "The mayor announced measures for the town." and seg.issues == [] and seg.attempts == 2
     assert check("Le maire a décidé.", "The maire décidé.", Completion("x", "stop")) == ["french: décidé"]
+
+
+def test_a_lost_name_is_an_issue_retried_then_reported():
+    source = "Le Lévothyrox est fabriqué par Merck, a indiqué l'Otan."
+    replies = iter(["Levoxitin is made by Merck, NATO said.", "Levothyrox is made by Merck, NATO said."])
+    rt = ScriptedRuntime(lambda req: next(replies))
+    [seg] = Translator(rt, default_glossary()).translate_texts([source])
+    assert seg.target == "Levothyrox is made by Merck, NATO said." and seg.issues == [] and seg.attempts == 2
+    # a model that never keeps it: the name is reported (the glossary's NATO stands for l'Otan)
+    stubborn = ScriptedRuntime(lambda req: "Levoxitin is made by Merck, NATO said.")
+    [seg] = Translator(stubborn, default_glossary()).translate_texts([source])
+    assert seg.issues == ["names: Lévothyrox"] and seg.attempts == 2 and not seg.lost
+    assert check("L'Otan a décidé.", "The Otan decided.", Completion("x", "stop"), default_glossary()) == ["names: Otan"]
