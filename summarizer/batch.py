@@ -8,8 +8,8 @@ Kill-safety rests on three rules:
 * ``OUT_DIR/manifest.jsonl`` is appended one whole line per input, with a single ``write`` on
   an ``O_APPEND`` descriptor followed by ``fsync``, only from the main thread. A line cut short
   by a crash is terminated before the next run appends, and readers skip lines that do not parse.
-* The manifest is ``flock``-ed for the run, so two batches never write one OUT_DIR, and temp
-  files a killed run left behind are swept at the start of the next one.
+* OUT_DIR is locked for the run (an OS file lock, `BatchLock`), so two batches never write one
+  OUT_DIR, and temp files a killed run left behind are swept at the start of the next one.
 
 Resuming is reading the manifest: the latest line per input wins, and an input whose latest
 line is ``ok`` for the same key (see `_Run.key`: the input's bytes and everything else that
@@ -17,13 +17,12 @@ changes an output), with its outputs present, is not redone and gets no new line
 manifest never holds the same work twice).
 
 Outputs are named after the whole input path (``a.txt`` → ``a.txt.brief.json``, see
-`output_path`), so no two inputs ever share an output, whatever else the folder holds.
+`naming.output_name`), so no two inputs ever share an output, whatever else the folder holds.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import fnmatch
 import hashlib
 import json
@@ -39,11 +38,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock, Timeout
+
 from . import __version__
 from .brief import Briefer, brief_json, brief_markdown
 from .documents import parse_document
 from .errors import GenerationError, InputError, SummarizerError
 from .glossary import Glossary
+from .naming import OUTPUT_SUFFIXES, is_output_name, output_name
 from .outputs import is_inside, write_atomic
 from .runtimes.base import ChatRequest, Completion, OnResult, Runtime
 from .runtimes.openai import OpenAIRuntime
@@ -54,40 +56,22 @@ TASKS: tuple[str, ...] = ("translate", "brief", "all")
 BatchProgress = Callable[[int, int, str, float], None]
 
 MANIFEST = "manifest.jsonl"
+#: The file locked while a batch writes OUT_DIR (a killed run's lock is dropped by the OS).
+LOCK = ".batch.lock"
 INDEX = "index.html"
 #: Input patterns when no --glob is given: the formats documents.py reads.
 DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm")
-#: Output kind (the manifest's `outputs` keys) → suffix added to the input's path.
-OUTPUT_KINDS: dict[str, str] = {
-    "translation": ".en.txt", "brief_json": ".brief.json", "brief_md": ".brief.md", "report": ".report.html",
-}
 TASK_OUTPUTS: dict[str, tuple[str, ...]] = {
     "translate": ("translation",),
     "brief": ("brief_json", "brief_md"),
     "all": ("translation", "brief_json", "brief_md"),
 }
-#: Suffixes of what batch and report write; never taken as inputs.
-OUTPUT_SUFFIXES: tuple[str, ...] = tuple(OUTPUT_KINDS.values())
 #: Names of OUT_DIR's own files: an input so named is listed, then skipped with a reason.
 RESERVED_NAMES: frozenset[str] = frozenset({MANIFEST, INDEX})
 #: write_atomic's temp files (".NAME.<random>.tmp") for our outputs, left behind only by a kill.
 _STALE_TMP = re.compile(
     rf"^\.(?:.+(?:{'|'.join(map(re.escape, OUTPUT_SUFFIXES))})|{re.escape(INDEX)})\.\w+\.tmp$"
 )
-
-
-def output_path(rel: str, kind: str) -> str:
-    """Where input `rel` (relative to IN_DIR) puts its output of `kind`, relative to OUT_DIR.
-
-    The whole input path plus a fixed suffix per kind: injective by construction, and stable
-    whatever else the folder holds (a name chosen among clashing inputs would move when a file
-    is added, and every rule that disambiguates has its own clashes).
-    """
-    return rel + OUTPUT_KINDS[kind]
-
-
-def is_output_name(name: str) -> bool:
-    return name.endswith(OUTPUT_SUFFIXES)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -162,7 +146,8 @@ def read_manifest(out_dir: Path, warn: Callable[[str], None] | None = None) -> d
 
 
 class BatchLock:
-    """Exclusive hold on OUT_DIR for one batch: the `flock`-ed, append-only manifest.jsonl.
+    """Exclusive hold on OUT_DIR for one batch (a lock on OUT_DIR/.batch.lock) and its append-only
+    manifest.jsonl.
 
     Take it before the slow start (loading a model) so that a second batch on the same OUT_DIR
     is refused at once, and hold it while the report is written:
@@ -175,15 +160,24 @@ class BatchLock:
         self.out_dir = Path(out_dir)
         _check_out_dir(self.out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.out_dir / MANIFEST, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        # An OS lock (flock on Unix, LockFileEx on Windows) on a file of its own: the OS drops it
+        # when a run is killed, and the manifest stays readable by other handles on Windows. The
+        # file is kept, so OUT_DIR holds the same files on every platform, killed run or not.
+        self._os_lock = FileLock(self.out_dir / LOCK, blocking=False, preserve_lock_file=True)
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self.fd)
+            self._os_lock.acquire()
+        except Timeout:
             raise InputError(f"another `summarize batch` is writing to {self.out_dir}; wait for it to end") from None
-        size = os.fstat(self.fd).st_size
-        if size and os.pread(self.fd, 1, size - 1) != b"\n":
-            self._write(b"\n")  # end the line a crash cut short, so ours starts clean
+        try:
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)  # Windows: no \r\n
+            self.fd = os.open(self.out_dir / MANIFEST, flags, 0o666)
+        except BaseException:
+            self._os_lock.release()
+            raise
+        if os.fstat(self.fd).st_size:
+            os.lseek(self.fd, -1, os.SEEK_END)
+            if os.read(self.fd, 1) != b"\n":
+                self._write(b"\n")  # end the line a crash cut short, so ours starts clean
         _sweep_temp_files(self.out_dir)
 
     def _write(self, data: bytes) -> None:
@@ -197,6 +191,7 @@ class BatchLock:
 
     def close(self) -> None:
         os.close(self.fd)
+        self._os_lock.release()
 
     def __enter__(self) -> BatchLock:
         return self
@@ -364,7 +359,7 @@ class _Run:
         return None
 
     def outputs(self, rel: str) -> dict[str, str]:
-        return {kind: output_path(rel, kind) for kind in TASK_OUTPUTS[self.task]}
+        return {kind: output_name(rel, kind) for kind in TASK_OUTPUTS[self.task]}
 
     def up_to_date(self, entry: dict[str, Any] | None, rel: str, sha: str) -> bool:
         """Whether the latest entry is ok for this very work, with its outputs present (an entry

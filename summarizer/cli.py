@@ -18,6 +18,7 @@ from rich.text import Text
 
 from . import settings
 from .errors import GenerationError, InputError, ModelError, SummarizerError
+from .naming import OUTPUT_KINDS
 from .translate import MAX_CANDIDATES, QUALITY
 
 app = typer.Typer(
@@ -413,7 +414,7 @@ def serve(
 
 @app.command("eval")
 def eval_command(
-    output: Annotated[Path, typer.Argument(help="A brief (.json), a translation (.txt) or a folder of *.brief.json / *.en.txt.")],
+    output: Annotated[Path, typer.Argument(help=f"A brief (.json), a translation (.txt) or a folder of *{OUTPUT_KINDS['brief_json']} / *{OUTPUT_KINDS['translation']}.")],
     gold: Annotated[Path, typer.Argument(help="A NAME.gold.json file or a folder of them (matched to outputs by NAME).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full results as JSON.")] = False,
 ) -> None:
@@ -449,7 +450,8 @@ class BatchTask(str, Enum):
 def batch(
     in_dir: Annotated[Path, typer.Argument(help="Folder of French articles (.txt, .md, .html, .htm).")],
     out_dir: Annotated[Path, typer.Option("-o", "--output", help="Folder for outputs, manifest.jsonl and index.html.")],
-    task: Annotated[BatchTask, typer.Option("--task", help="translate (NAME.en.txt), brief (NAME.brief.json/.md) or all.")] = BatchTask.brief,
+    task: Annotated[BatchTask, typer.Option("--task", help=f"translate (NAME{OUTPUT_KINDS['translation']}), "
+                                         f"brief (NAME{OUTPUT_KINDS['brief_json']}, NAME{OUTPUT_KINDS['brief_md']}) or all.")] = BatchTask.brief,
     glob: Annotated[Optional[str], typer.Option("--glob", help="Input file pattern (default: *.txt, *.md, *.html, *.htm).")] = None,
     recursive: Annotated[bool, typer.Option("--recursive", help="Also read sub-folders (outputs mirror them).")] = False,
     model: ModelOpt = None,

@@ -28,9 +28,9 @@ first unpaired prediction that matches it (one-to-one, greedy).
 
 Metrics: translation chrF and BLEU (sacrebleu, with signatures) over aligned non-blank lines when
 the line counts agree, else over the whole text as one segment; summary fact recall, digit
-numbers whose value is not in the source (digits only: "30" is reported even when the source
-writes "trente") and sentence count; decision precision, recall and F1, status accuracy over the
-pairs, figure accuracy (required gold figures found in the paired prediction, by value), figure
+numbers whose value is not in the source (`numbers.unsupported_numbers`, the brief's own check;
+digits only: "30" is reported even when the source writes "trente") and sentence count;
+decision precision, recall and F1, status accuracy over the pairs, figure accuracy (required gold figures found in the paired prediction, by value), figure
 precision (paired predictions' figures that are required or accepted) and evidence grounding
 (predicted evidence texts found verbatim, whitespace-normalised, in the cleaned source).
 """
@@ -39,16 +39,16 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sacrebleu.metrics import BLEU, CHRF
 
-from .documents import EXTENSIONS, read_document
+from .documents import read_document
 from .errors import InputError, describe_validation
-from .numbers import Number, english_numbers, french_numbers, normalise_number
+from .naming import OUTPUT_KINDS, input_stem, output_kind
+from .numbers import figure_value, figure_values, source_values, unsupported_numbers
 from .schema import Brief, Status
 from .segment import split_sentences
 
@@ -99,7 +99,7 @@ class GoldDecision(_Strict):
     @classmethod
     def _numeric(cls, figures: list[str]) -> list[str]:
         for figure in figures:
-            if not _figure_values(figure):
+            if not figure_values(figure):
                 raise ValueError(f"figure {figure!r} holds no number")
         return figures
 
@@ -153,42 +153,12 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _decimal(text: str) -> Decimal:
-    """``normalise_number`` as a Decimal; ValueError for what is not a plain number (a time: "8:00")."""
-    try:
-        return Decimal(normalise_number(text))
-    except ArithmeticError:
-        raise ValueError(f"not a plain number: {text!r}") from None
-
-
-def _value(number: Number) -> Decimal:
-    """An English-text number read as ``normalise_number`` reads it ("4.000" = 4000)."""
-    try:
-        return _decimal(number.text)
-    except ValueError:
-        return number.value
-
-
-def _numbers_in(text: str) -> set[Decimal]:
-    """Values of the digit numbers in English text, times excluded."""
-    return {_value(n) for n in english_numbers(text) if n.kind != "time"}
-
-
-def _figure_values(figure: str) -> set[Decimal]:
-    """Values of a figure: the whole string as one number, else the numbers in it ("May 1" → 1)."""
-    try:
-        return {_decimal(figure)}
-    except ValueError:
-        return _numbers_in(figure)
-
-
 def _has(text: str, alternative: str) -> bool:
-    try:
-        value = _decimal(alternative)
-    except ValueError:
+    value = figure_value(alternative)
+    if value is None:
         end = r"(?!\d)" if alternative[-1:].isdigit() else ""
         return re.search(r"(?<!\w)" + re.escape(_norm(alternative)) + end, text, re.IGNORECASE) is not None
-    return value in _numbers_in(text)
+    return value in figure_values(text)
 
 
 def satisfies(text: str, groups: list[list[str]]) -> bool:
@@ -242,9 +212,7 @@ def evaluate_summary(summary: str, gold: Gold, source_text: str | None) -> dict[
     recalled = [fact.id for fact in gold.facts if satisfies(summary, fact.require)]
     invented: list[str] | None = None
     if source_text is not None:
-        source_values = {n.value for n in french_numbers(source_text) if n.kind != "time"}
-        numbers = english_numbers(summary)
-        invented = list(dict.fromkeys(n.text for n in numbers if n.kind != "time" and _value(n) not in source_values))
+        invented = unsupported_numbers(summary, source_values(source_text))
     return {
         "fact_recall": _ratio(len(recalled), len(gold.facts)),
         "facts_recalled": recalled,
@@ -263,9 +231,9 @@ def _match_kind(predicted: dict[str, Any], gold: GoldDecision) -> str | None:
 
 
 def _pair(gold: GoldDecision, predicted: dict[str, Any], by: str) -> dict[str, Any]:
-    values = set().union(*map(_figure_values, predicted["figures"]))
-    allowed = set().union(*map(_figure_values, gold.figures + gold.accepted_figures))
-    found = [f for f in gold.figures if _figure_values(f) <= values]
+    values = set().union(*map(figure_values, predicted["figures"]))
+    allowed = set().union(*map(figure_values, gold.figures + gold.accepted_figures))
+    found = [f for f in gold.figures if figure_values(f) <= values]
     return {
         "gold": gold.id,
         "predicted": predicted["id"],
@@ -277,7 +245,7 @@ def _pair(gold: GoldDecision, predicted: dict[str, Any], by: str) -> dict[str, A
         "actor_ok": None if gold.actor_match is None else satisfies(predicted["actor"], gold.actor_match),
         "figures_found": found,
         "figures_missing": [f for f in gold.figures if f not in found],
-        "figures_unexpected": [f for f in predicted["figures"] if not _figure_values(f) <= allowed],
+        "figures_unexpected": [f for f in predicted["figures"] if not figure_values(f) <= allowed],
     }
 
 
@@ -356,27 +324,19 @@ def evaluate_brief(
 # ---- files and folders ---------------------------------------------------------------------
 
 
-def output_name(path: Path) -> str:
-    """``NAME.brief.json`` / ``NAME.en.txt`` → NAME without the input's extension and ``.fr``: batch
-    names outputs after the whole input name (``NAME.fr.txt.brief.json``), so both read as NAME."""
-    name = path.name
-    for suffix in (".brief.json", ".en.txt", ".json", ".txt"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    stem, dot, ext = name.rpartition(".")
-    if dot and f".{ext.lower()}" in EXTENSIONS:
-        name = stem
-    return name.removesuffix(".fr")
+#: The outputs scored, found in a folder by their names (see `naming`).
+SCORED_KINDS = ("brief_json", "translation")
+#: A reference translation beside the gold files: named like a translation, never scored.
+GOLD_TRANSLATION = ".gold" + OUTPUT_KINDS["translation"]
 
 
 def _outputs(path: Path) -> list[Path]:
     if path.is_dir():
-        found = sorted(
-            [*path.glob("*.brief.json"), *(p for p in path.glob("*.en.txt") if not p.name.endswith(".gold.en.txt"))]
-        )
+        found = sorted(p for p in path.iterdir()
+                       if output_kind(p.name) in SCORED_KINDS and not p.name.endswith(GOLD_TRANSLATION))
         if not found:
-            raise InputError(f"{path} holds no *.brief.json or *.en.txt output")
+            kinds = " or ".join(f"*{OUTPUT_KINDS[k]}" for k in SCORED_KINDS)
+            raise InputError(f"{path} holds no {kinds} output")
         return found
     if path.suffix not in (".json", ".txt"):
         raise InputError(f"{path}: expected a .json brief, a .txt translation or a folder of them")
@@ -385,7 +345,7 @@ def _outputs(path: Path) -> list[Path]:
 
 def _gold_for(output: Path, golds: dict[str, Path]) -> Path | None:
     """The gold named NAME for output NAME or NAME.<variant> (e.g. NAME.qwen.brief.json)."""
-    name = output_name(output)
+    name = input_stem(output.name)
     candidates = [g for g in golds if name == g or name.startswith(g + ".")]
     return golds[max(candidates, key=len)] if candidates else None
 
@@ -408,7 +368,7 @@ def _read_text(path: Path) -> str:
 
 def evaluate_path(output: Path, gold: Path) -> list[dict[str, Any]]:
     """Score a brief (.json), a translation (.txt) or a folder of ``*.brief.json`` / ``*.en.txt``
-    against a gold file, or against a folder of ``*.gold.json`` matched by name (see ``output_name``).
+    against a gold file, or against a folder of ``*.gold.json`` matched by name (see ``naming.input_stem``).
     Outputs of a folder without a gold file get a ``skipped`` entry."""
     output, gold = Path(output), Path(gold)
     for path in (output, gold):
@@ -420,15 +380,15 @@ def evaluate_path(output: Path, gold: Path) -> list[dict[str, Any]]:
         if not golds:
             raise InputError(f"{gold} holds no *.gold.json file")
     else:  # one gold file: every output is scored against it
-        golds = {output_name(o): gold for o in outputs}
+        golds = {input_stem(o.name): gold for o in outputs}
     loaded: dict[Path, tuple[Gold, str]] = {}
     results: list[dict[str, Any]] = []
     for out in outputs:
         gold_path = _gold_for(out, golds)
-        entry: dict[str, Any] = {"name": output_name(out), "output": str(out),
+        entry: dict[str, Any] = {"name": input_stem(out.name), "output": str(out),
                                  "gold": str(gold_path) if gold_path else None}
         if gold_path is None:
-            results.append(entry | {"kind": "skipped", "reason": f"no {output_name(out)}.gold.json in {gold}"})
+            results.append(entry | {"kind": "skipped", "reason": f"no {input_stem(out.name)}.gold.json in {gold}"})
             continue
         if gold_path not in loaded:
             gold_file = load_gold(gold_path)

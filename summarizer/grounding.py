@@ -18,27 +18,20 @@ import re
 
 from .glossary import Glossary
 from .numbers import (
-    english_numbers, french_dates, french_numbers, join_digit_groups, normalise_number, to_english_number,
+    found_in, french_dates, french_numbers, join_digit_groups, model_numbers, normalise_number, source_values,
+    to_english_number, unsupported_numbers,
 )
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
 
 
-def source_values(text: str) -> set[str]:
-    """Normalised values of every figure in the French source."""
-    return {normalise_number(n.text) for n in french_numbers(text)}
-
-
-def _figure_values(figure: str, known: set[str]) -> list[tuple[str, bool]]:
-    """(English form, found in source) of each number in a model-written figure string.
-    Values compare as `normalise_number` reads them (`4.000` = `4,000` = `4 000`)."""
+def _grounded_figures(figure: str, known: set[str]) -> list[tuple[str, bool]]:
+    """(English form, found in the source whose `source_values` are `known`) of each number in a
+    model-written figure string."""
     out = []
     figure = join_digit_groups(figure)
-    for n in english_numbers(figure) or french_numbers(figure):
-        try:
-            grounded = normalise_number(n.text) in known
-        except ValueError:
-            continue
+    for n in model_numbers(figure) or french_numbers(figure):
+        grounded = found_in(n, known)
         core = _DIGITS.search(n.text)
         english = n.text if core is None else n.text.replace(core.group(0), _english_digits(core.group(0)), 1)
         out.append((english, grounded))
@@ -123,19 +116,6 @@ def merge_twins(decisions: list[Decision]) -> list[Decision]:
     return kept
 
 
-def unsupported_numbers(english: str, known: set[str]) -> list[str]:
-    """Numbers in an English text (summary, decision) whose value is not among `known`, the
-    source's values (`source_values`)."""
-    out = []
-    for n in english_numbers(english):
-        try:
-            if normalise_number(n.text) not in known and n.text not in out:
-                out.append(n.text)
-        except ValueError:
-            continue
-    return out
-
-
 def _has_cue(text: str, cue: str) -> bool:
     return all(part in text for part in cue.split("+"))
 
@@ -193,7 +173,7 @@ def ground_decisions(
             continue
         figures, flags = [], []
         for fig in d.figures:
-            for english, grounded in _figure_values(fig, known):
+            for english, grounded in _grounded_figures(fig, known):
                 if not grounded:
                     flags.append(f"figure {fig!r} not in the source; removed")
                 elif english not in figures:

@@ -291,13 +291,21 @@ def normalise_number(s: str) -> str:
     dropped (``10 %`` → 10, ``1er`` → 1), scale words multiply, English first (``billion`` = 10⁹;
     French ``milliard`` = 10⁹, ``billions`` = 10¹²), and times give ``H:MM``.
     """
+    number = _whole_number(s)
+    if number is None:
+        raise ValueError(f"not a number: {s!r}")
+    return number.key
+
+
+def _whole_number(s: str) -> Number | None:
+    """`s` read as one number, as `normalise_number` reads it; None when it is not one number."""
     stripped = s.strip()
     for pattern, scales in ((_ENGLISH, _ENGLISH_SCALES), (_FRENCH, _FRENCH_SCALES)):
         match = pattern.fullmatch(stripped)
         number = _number(match, _either_value, scales) if match else None
         if number is not None:
-            return number.key
-    raise ValueError(f"not a number: {s!r}")
+            return number
+    return None
 
 
 def to_english_number(s: str) -> str:
@@ -385,12 +393,59 @@ def to_english_date(s: str) -> str:
     return dates[0].english
 
 
-def _keys(number: Number) -> set[str]:
-    """A time on the hour also matches its bare hour (``24 h`` → "24 hours")."""
+# --- is this figure in the source? ---------------------------------------------------------------
+# One rule for every check that a figure comes from the source: the translation's (`missing_numbers`),
+# the brief's grounding and the evaluation's (`source_values`, `unsupported_numbers`), and figures
+# compared with figures (`figure_values`).
+# Figures compare by `figure_keys`; the source is read the French way ("4,000" is four).
+
+
+def figure_keys(number: Number) -> set[str]:
+    """What a figure matches: its key, and for a time on the hour its bare hour too (``24 h`` is
+    "24 hours", ``20 h`` is "8 pm")."""
     hours, minutes = divmod(int(number.value), 60)
     if number.kind == "time" and not minutes:
         return {number.key, str(hours)}
     return {number.key}
+
+
+def model_numbers(text: str) -> list[Number]:
+    """Digit numbers in English a model wrote: as `english_numbers`, except that a lone ``4.000``
+    is four thousand, as `normalise_number` reads it. A figure copied from the French source is
+    from the source, though a translation that keeps it is wrong (`missing_numbers` reads English
+    the English way)."""
+    return _numbers(_ENGLISH, text, _either_value, _ENGLISH_SCALES)
+
+
+def source_values(source_fr: str) -> set[str]:
+    """The keys of every figure of a French source (`figure_keys`), for `found_in`."""
+    return {key for number in french_numbers(source_fr) for key in figure_keys(number)}
+
+
+def found_in(number: Number, keys: set[str]) -> bool:
+    """Whether `number` is one of the figures whose `figure_keys` are `keys` (a source's `source_values`)."""
+    return not figure_keys(number).isdisjoint(keys)
+
+
+def unsupported_numbers(english: str, known: set[str]) -> list[str]:
+    """Digit numbers a model wrote in English (a summary, a decision) that are not in the source
+    whose `source_values` are `known`, each once, as written."""
+    return list(dict.fromkeys(n.text for n in model_numbers(english) if not found_in(n, known)))
+
+
+def figure_value(text: str) -> str | None:
+    """The key of `text` when the whole of it is one number other than a time ("4,000",
+    "2,5 milliards", "10 %"), else None."""
+    number = _whole_number(text)
+    return number.key if number is not None and number.kind != "time" else None
+
+
+def figure_values(text: str) -> set[str]:
+    """Keys of the figures in a figure string or an English text ("4,000", "500 to 4,000 troops"):
+    the whole of it as one number (`figure_value`), else each digit number a model wrote in it
+    (`model_numbers`). Times are not figures."""
+    whole = figure_value(text)
+    return {whole} if whole else {n.key for n in model_numbers(text) if n.kind != "time"}
 
 
 def missing_numbers(source_fr: str, target_en: str) -> list[str]:
@@ -403,7 +458,7 @@ def missing_numbers(source_fr: str, target_en: str) -> list[str]:
     """
     present: set[str] = set()
     for number in english_numbers(target_en):
-        present |= _keys(number)
+        present |= figure_keys(number)
     for match in _ENGLISH_WORD.finditer(target_en):
         value = _ENGLISH_WORDS[match.group("word").lower()]
         if match.group("scale"):
@@ -411,7 +466,7 @@ def missing_numbers(source_fr: str, target_en: str) -> list[str]:
         present.add(_canonical(value))
     missing: list[str] = []
     for number in french_numbers(source_fr):
-        if not _keys(number) & present and number.text not in missing:
+        if not found_in(number, present) and number.text not in missing:
             missing.append(number.text)
     return missing
 

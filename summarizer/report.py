@@ -22,9 +22,10 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .batch import INDEX, output_path, read_manifest
+from .batch import INDEX, read_manifest
 from .documents import parse_document
 from .errors import SummarizerError, describe_validation
+from .naming import output_name
 from .outputs import contained, write_atomic
 from .schema import Brief
 
@@ -74,7 +75,7 @@ def _entry(raw: dict[str, Any], out_dir: Path) -> _Entry | None:
     except ValidationError as exc:
         log.warning("manifest entry %r skipped: %s", raw.get("path"), describe_validation(exc, limit=1, root="entry"))
         return None
-    bad = [p for p in [output_path(entry.path, "report"), *entry.outputs.values()] if contained(out_dir, p) is None]
+    bad = [p for p in [output_name(entry.path, "report"), *entry.outputs.values()] if contained(out_dir, p) is None]
     if bad:
         log.warning("manifest entry %r skipped: %r is not a path inside OUT_DIR", entry.path, bad[0])
         return None
@@ -213,7 +214,7 @@ def write_index(out_dir: Path, in_dir: Path | None = None) -> Path:
     for n, entry in enumerate(entries, 1):
         title = escape(entry.title or entry.path)
         if entry.status == "ok":
-            page = output_path(entry.path, "report")
+            page = output_name(entry.path, "report")
             try:
                 write_atomic(out_dir / page, _detail(out_dir, in_dir, entry))
                 title = f'<a href="{quote(page)}">{title}</a>'

@@ -8,7 +8,6 @@ with the fake runtime in place of the model: the kill tests drive it in a subpro
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -26,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from summarizer.batch import MANIFEST, BatchLock, discover, read_manifest, run_batch
+from summarizer.batch import LOCK, MANIFEST, BatchLock, discover, read_manifest, run_batch
 from summarizer.errors import InputError
 from summarizer.glossary import Glossary, default_glossary
 from summarizer.prompts import load_prompt
@@ -334,14 +333,21 @@ def test_truncated_manifest_line_is_tolerated(tmp_path: Path, glossary) -> None:
     assert read_manifest(out)["b.txt"]["status"] == "ok"
 
 
-def test_second_batch_on_the_same_out_dir_is_refused(tmp_path: Path, glossary) -> None:
+def test_second_batch_on_the_same_out_dir_is_refused_until_the_first_is_killed(tmp_path: Path, glossary) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "a.txt", french())
-    out.mkdir()
-    with (out / MANIFEST).open("ab") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # what a running batch holds
+    holder = subprocess.Popen(  # a running batch in another process
+        [sys.executable, "-c", "import sys; from summarizer.batch import BatchLock; "
+         "lock = BatchLock(sys.argv[1]); print('held', flush=True); sys.stdin.read()", str(out)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
         with pytest.raises(InputError, match="another `summarize batch` is writing"):
             batch(FakeRuntime(), glossary, inp, out)
+    finally:
+        holder.kill()  # no release: the OS drops a killed run's lock
+        holder.communicate()
     assert batch(FakeRuntime(), glossary, inp, out).counts["ok"] == 1
 
 
@@ -451,7 +457,7 @@ def test_output_names_are_injective(tmp_path: Path, glossary, folder: str) -> No
                                 "brief_md": f"{name}.brief.md"}
         assert f"conseil municipal de {CITIES[n]}" in (out / f"{name}.en.txt").read_text()  # its own article
         assert json.loads((out / f"{name}.brief.json").read_text())["source"]["file"] == Path(name).name
-    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name not in (MANIFEST, LOCK)]
     assert len(written) == 3 * len(names)
 
 
@@ -487,7 +493,7 @@ def test_outputs_have_normal_permissions(tmp_path: Path, glossary, umask_022) ->
     batch(FakeRuntime(), glossary, inp, out, task="all", recursive=True)
     write_index(out, inp)
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert len(files) == 2 * 4 + 2  # 3 outputs and a page per input, the manifest and the index
+    assert len(files) == 2 * 4 + 3  # 3 outputs and a page per input, the manifest, its lock and the index
     assert {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in files} == dict.fromkeys(
         [p.relative_to(out).as_posix() for p in files], 0o644)
 
@@ -574,7 +580,7 @@ def _interrupt_then_resume(tmp_path: Path, sig: int) -> subprocess.CompletedProc
     assert Counter(e["path"] for e in entries) == Counter(names)  # each input ok exactly once
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     referenced = {o for e in read_manifest(out).values() for o in e["outputs"].values()}
-    assert {p.name for p in out.iterdir()} == referenced | {MANIFEST}
+    assert {p.name for p in out.iterdir()} == referenced | {MANIFEST, LOCK}
     for rel in referenced:
         if rel.endswith(".json"):
             json.loads((out / rel).read_text())

@@ -25,7 +25,6 @@ from summarizer.evaluate import (
     table_rows,
     totals,
     load_gold,
-    output_name,
     satisfies,
 )
 from summarizer.numbers import missing_numbers
@@ -265,12 +264,6 @@ def folders(tmp_path: Path, gold: Gold) -> tuple[Path, Path]:
     (out_dir / "otan-irak-2021.en.txt").write_text(gold.reference_translation(), encoding="utf-8")
     (out_dir / "other-article.brief.json").write_text(json.dumps(make_brief(gold)), encoding="utf-8")
     return out_dir, gold_dir
-
-
-def test_output_name() -> None:
-    assert output_name(Path("otan-irak-2021.brief.json")) == "otan-irak-2021"
-    assert output_name(Path("otan-irak-2021.fr.en.txt")) == "otan-irak-2021"
-    assert output_name(Path("x/otan-irak-2021.json")) == "otan-irak-2021"
 
 
 def test_folder_evaluation(folders: tuple[Path, Path]) -> None:
