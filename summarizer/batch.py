@@ -47,7 +47,7 @@ from .errors import GenerationError, InputError, SummarizerError
 from .glossary import Glossary
 from .naming import OUTPUT_SUFFIXES, is_output_name, output_name
 from .outputs import is_inside, write_atomic
-from .runtimes.base import ChatRequest, Completion, OnResult, Runtime
+from .runtimes.base import ChatRequest, Completion, OnResult, Runtime, Usage
 from .runtimes.openai import OpenAIRuntime
 from .translate import QUALITY, Translator
 
@@ -260,13 +260,10 @@ class _Metered(Runtime):
     def __init__(self, inner: Runtime, stop: threading.Event, on_tokens: Callable[[int], None]) -> None:
         self.inner, self.stop, self.on_tokens = inner, stop, on_tokens
         self.name, self.kind, self.model_id, self.parallel = inner.name, inner.kind, inner.model_id, inner.parallel
-        self.prompt_tokens = self.completion_tokens = 0
+        self.usage = Usage()
 
     def _count(self, out: list[Completion]) -> list[Completion]:
-        prompt, completion = sum(c.prompt_tokens for c in out), sum(c.completion_tokens for c in out)
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
-        self.on_tokens(completion)
+        self.on_tokens(self.usage.add(out).completion_tokens)
         return out
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
@@ -451,13 +448,13 @@ class _Run:
                 error: str | None = None) -> tuple[FileRow, dict[str, Any]]:
         seconds = round(time.perf_counter() - started, 3)
         entry.update(status=status, outputs=outputs or {}, seconds=seconds,
-                     tokens={"prompt": rt.prompt_tokens, "completion": rt.completion_tokens}, finished_at=_now())
+                     tokens={"prompt": rt.usage.prompt_tokens, "completion": rt.usage.completion_tokens}, finished_at=_now())
         if reason:
             entry["reason"] = reason
         if error:
             entry["error"] = error
         row = FileRow(entry["path"], status, entry.get("title"), entry.get("decisions"), seconds,
-                      rt.completion_tokens, reason or error)
+                      rt.usage.completion_tokens, reason or error)
         return row, entry
 
 

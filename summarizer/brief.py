@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from collections.abc import Callable
 
 from pydantic import ValidationError
@@ -25,9 +25,9 @@ from .grounding import cued_status, ground_decisions, merge_twins, source_values
 from .numbers import join_digit_groups
 from .prompts import load_prompt
 from .propernames import unknown_names
-from .runtimes.base import ChatRequest, Completion, Runtime
+from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
-from .segment import Sentence, number_sentences, split_sentences
+from .segment import Sentence, split_sentences
 from .translate import Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
@@ -53,12 +53,11 @@ class Briefer:
         self.runtime = runtime
         self.glossary = glossary
         self.prompt = load_prompt("brief")
-        self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        self.usage = Usage()
 
     def _chat(self, req: ChatRequest) -> Completion:
         out = self.runtime.chat([req])[0]
-        self.usage["prompt_tokens"] += out.prompt_tokens
-        self.usage["completion_tokens"] += out.completion_tokens
+        self.usage.add([out])
         return out
 
     @property
@@ -149,12 +148,11 @@ class Briefer:
             for d in decisions
         ]
         answers = self.runtime.chat(requests)
+        self.usage.add(answers)
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         kept = []
         for d, out in zip(decisions, answers):
-            self.usage["prompt_tokens"] += out.prompt_tokens
-            self.usage["completion_tokens"] += out.completion_tokens
             try:
                 answer = json.loads(out.text) if out.finish_reason == "stop" else None
             except json.JSONDecodeError:
@@ -205,12 +203,12 @@ class Briefer:
               progress: Progress | None = None) -> Brief:
         """Summary + grounded decisions (+ translation when a translator is given)."""
         started = time.perf_counter()
-        before = dict(self.usage)
+        before = self.usage.snapshot()
         timings: dict[str, float] = {}
         total = 3 if translator else 2
         # The model sees the article without sentences addressed to it, numbered afresh, so that an
         # injected line changes nothing it reads; evidence numbers are mapped back to the source.
-        every = number_sentences(doc.text)
+        every = doc.sentences
         source_index = [s.index for s in every if not addressed_to_model(s.text)]
         sentences = [replace(every[i], index=n) for n, i in enumerate(source_index)]
         article = numbered_article(sentences)
@@ -251,10 +249,9 @@ class Briefer:
             if progress:
                 progress(3, total)
         timings["total"] = time.perf_counter() - started
-        usage = {k: v - before[k] for k, v in self.usage.items()}
+        usage = self.usage - before
         if translator:
-            usage["prompt_tokens"] += translated.prompt_tokens
-            usage["completion_tokens"] += translated.completion_tokens
+            usage += Usage(translated.prompt_tokens, translated.completion_tokens)
         return Brief(
             source=Source(
                 file=doc.name,
@@ -269,7 +266,7 @@ class Briefer:
             grounding=grounding,
             model=ModelInfo(id=self.runtime.model_id, runtime=self.runtime.name, prompt_version=self.prompt_version),
             timings={k: round(v, 3) for k, v in timings.items()},
-            usage=usage,
+            usage=asdict(usage),
             translation=translation,
         )
 

@@ -24,13 +24,13 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.errors import InputError
 from summarizer.numbers import FRENCH_MONTHS, FRENCH_WEEKDAYS
-from summarizer.segment import Block, split_paragraphs
+from summarizer.segment import Block, Sentence, Structure, segment_text
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -145,10 +145,21 @@ class Document:
     #: What the reader had to guess or repair (bytes that are not UTF-8), for the user to check.
     warnings: list[str] = field(default_factory=list)
 
+    @cached_property
+    def structure(self) -> Structure:
+        """Blocks and numbered sentences of ``text``, read once for every task (make a changed
+        document with ``dataclasses.replace``: this is not recomputed if ``text`` is reassigned)."""
+        return segment_text(self.text)
+
     @property
-    def paragraphs(self) -> list[Block]:
+    def blocks(self) -> tuple[Block, ...]:
         """The blocks of ``text`` (headings, paragraphs, quotes, multi-line blocks)."""
-        return split_paragraphs(self.text)
+        return self.structure.blocks
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """Every sentence, numbered in document order: the numbers a brief's evidence cites."""
+        return self.structure.sentences
 
 
 # --- bytes → str ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from .outputs import contained, write_atomic
 from .schema import Brief
 
 log = logging.getLogger(__name__)
-from .segment import number_sentences, split_paragraphs
+from .segment import Structure
 
 CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:78rem;padding:0 1rem;color:#222}
@@ -100,41 +100,39 @@ def _brief(out_dir: Path, rel: str | None) -> dict[str, Any] | None:
         return None
 
 
-def _source_text(entry: _Entry, in_dir: Path | None) -> str | None:
-    """The cleaned French text, if the input is still in IN_DIR with the bytes that were processed."""
+def _source(entry: _Entry, in_dir: Path | None) -> Structure | None:
+    """The cleaned French text, read as the brief numbered it, if the input is still in IN_DIR with
+    the bytes that were processed."""
     path = contained(in_dir, entry.path) if in_dir else None
     try:
         data = path.read_bytes() if path else None
         if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None
-        return parse_document(data, PurePosixPath(entry.path).name, path=path).text
+        return parse_document(data, PurePosixPath(entry.path).name, path=path).structure
     except (OSError, SummarizerError):
         return None
 
 
-def _marked_french(text: str, evidence: dict[int, list[str]]) -> list[str]:
-    """HTML of each block of `text`, lines kept, evidence sentences wrapped in <mark>."""
-    by_line: dict[tuple[int, int], list[Any]] = {}
-    for s in number_sentences(text):
-        by_line.setdefault((s.paragraph, s.line), []).append(s)
-    blocks = []
-    for block in split_paragraphs(text):
-        lines = []
-        for n, line in enumerate(block.lines):
-            out, cursor = [], 0
-            for s in by_line.get((block.index, n), []):
-                start = line.find(s.text, cursor)
-                if s.index not in evidence or start < 0:
-                    continue
-                end = start + len(s.text)
-                ids = ", ".join(evidence[s.index])
-                out += [escape(line[cursor:start]),
-                        f'<mark id="s{s.index}" title="evidence of {escape(ids)}">{escape(s.text)}</mark>']
-                cursor = end
-            out.append(escape(line[cursor:]))
-            lines.append("".join(out))
-        blocks.append("<br>".join(lines))
-    return blocks
+def _marked_french(source: Structure, evidence: dict[int, list[str]]) -> list[str]:
+    """HTML of each block of `source`, lines kept, evidence sentences wrapped in <mark>."""
+    blocks: list[list[str]] = []
+    for block, n, sentences in source.lines():
+        line = block.lines[n]
+        out, cursor = [], 0
+        for s in sentences:
+            start = line.find(s.text, cursor)
+            if s.index not in evidence or start < 0:
+                continue
+            end = start + len(s.text)
+            ids = ", ".join(evidence[s.index])
+            out += [escape(line[cursor:start]),
+                    f'<mark id="s{s.index}" title="evidence of {escape(ids)}">{escape(s.text)}</mark>']
+            cursor = end
+        out.append(escape(line[cursor:]))
+        if n == 0:
+            blocks.append([])
+        blocks[-1].append("".join(out))
+    return ["<br>".join(lines) for lines in blocks]
 
 
 def _side_by_side(french: list[str] | None, english: str | None, evidence: dict[int, list[str]],
@@ -183,7 +181,7 @@ def _detail(out_dir: Path, in_dir: Path | None, entry: _Entry) -> str:
     for d in (brief or {}).get("decisions", []):
         for e in d["evidence"]:
             evidence.setdefault(e["sentence"], []).append(d["id"])
-    source = _source_text(entry, in_dir)
+    source = _source(entry, in_dir)
     french = _marked_french(source, evidence) if source is not None else None
     title = entry.title or entry.path
     back = "../" * (len(PurePosixPath(entry.path).parts) - 1) + INDEX

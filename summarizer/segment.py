@@ -8,6 +8,9 @@ list items). This module turns that text into:
   A translator translates a block and must give back the same number of lines.
 * ``Sentence``: every sentence of every line, numbered in document order, so a brief can
   cite evidence by index.
+* ``Structure``: both, read once per document (``Document.structure``). The brief's evidence
+  numbers and the ids a translated segment records are the same numbers, so a brief's evidence
+  sentence finds the segment that translated it.
 
 Sentence splitting is a regex splitter with French abbreviation rules rather than pysbd:
 pysbd (language="fr") splits after ``MM.``, ``Dr.``, ``St.`` and inside ``p. ex.``, does
@@ -19,6 +22,7 @@ It also splits sentences that scraped text glues together (``médicament.En``, `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -225,11 +229,35 @@ def split_sentences(text: str) -> list[str]:
     return [s for line in text.split("\n") for s in _split_line(line.strip())]
 
 
-def number_sentences(doc_text: str) -> list[Sentence]:
-    """Every sentence of every line of every block, numbered 0.. in document order."""
+@dataclass(frozen=True)
+class Structure:
+    """A document's text read once: its blocks, and every sentence of every line numbered 0.. in
+    document order (every non-blank line holds at least one sentence)."""
+
+    blocks: tuple[Block, ...]
+    sentences: tuple[Sentence, ...]
+
+    def lines(self) -> Iterator[tuple[Block, int, tuple[Sentence, ...]]]:
+        """Every line as (its block, its number in the block, its sentences), in document order."""
+        by_line: dict[tuple[int, int], list[Sentence]] = {}
+        for s in self.sentences:
+            by_line.setdefault((s.paragraph, s.line), []).append(s)
+        for block in self.blocks:
+            for n in range(len(block.lines)):
+                yield block, n, tuple(by_line.get((block.index, n), ()))
+
+
+def segment_text(doc_text: str) -> Structure:
+    """Blocks and numbered sentences of a cleaned document's text."""
+    blocks = split_paragraphs(doc_text)
     sentences: list[Sentence] = []
-    for block in split_paragraphs(doc_text):
+    for block in blocks:
         for line_no, line in enumerate(block.lines):
             for text in _split_line(line):
                 sentences.append(Sentence(len(sentences), block.index, text, line_no))
-    return sentences
+    return Structure(tuple(blocks), tuple(sentences))
+
+
+def number_sentences(doc_text: str) -> list[Sentence]:
+    """Every sentence of every line of every block, numbered 0.. in document order."""
+    return list(segment_text(doc_text).sentences)

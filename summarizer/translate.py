@@ -2,7 +2,9 @@
 
 A document is translated line by line (headings, paragraphs, quote and attribution lines each
 stay a line), so the output keeps the source's structure by construction. Lines too long for one
-request are split at sentence boundaries. Every output is checked (empty, truncated, repeated,
+request are split at the sentences the document was segmented into (`Document.structure`), and
+each segment records the ids of its sentences: the numbers a brief's evidence cites.
+Every output is checked (empty, truncated, repeated,
 implausible length, figures or proper names dropped); a failing segment is retried once and the better
 candidate kept, its remaining issues recorded rather than hidden.
 """
@@ -21,8 +23,7 @@ from .leftovers import french_words
 from .numbers import french_numbers, missing_numbers, to_english_number
 from .propernames import missing_names
 from .prompts import load_prompt
-from .runtimes.base import ChatRequest, Completion, Runtime
-from .segment import split_paragraphs, split_sentences
+from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 
 Progress = Callable[[int, int], None]
 
@@ -45,6 +46,9 @@ class Segment:
     block: int = 0
     line: int = 0
     kind: str = "paragraph"
+    #: Ids of the source sentences in this line (`Document.sentences`, a brief's evidence numbers);
+    #: empty for independent texts (`translate_lines`).
+    sentences: tuple[int, ...] = ()
     issues: list[str] = field(default_factory=list)
     attempts: int = 0
     #: Every translation considered, in the order made (greedy first), when there was more than
@@ -177,14 +181,14 @@ def max_tokens(source: str) -> int:
     return int(len(source) / 2.5) + 48
 
 
-def split_piece(text: str, limit: int = MAX_PIECE_CHARS) -> list[str]:
-    """Split a long line into groups of whole sentences of at most `limit` characters; a sentence
-    longer than that (scraped text without punctuation) is cut at clause, then word boundaries, so
-    no request can outgrow the model's window."""
-    if len(text) <= limit:
-        return [text]
+def split_piece(line: str, sentences: Sequence[str], limit: int = MAX_PIECE_CHARS) -> list[str]:
+    """`line` whole if it has at most `limit` characters, else its `sentences` in groups of at most
+    `limit` characters; a sentence longer than that (scraped text without punctuation) is cut at
+    clause, then word boundaries, so no request can outgrow the model's window."""
+    if len(line) <= limit:
+        return [line]
     pieces: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         for part in _cut(sentence, limit):
             if pieces and len(pieces[-1]) + 1 + len(part) <= limit:
                 pieces[-1] += " " + part
@@ -262,8 +266,7 @@ class Translator:
         self.glossary = glossary
         self.level = QUALITY[quality] if candidates is None else replace(QUALITY[quality], candidates=candidates)
         self.prompt = load_prompt("translate")
-        self.prompt_tokens = 0
-        self.completion_tokens = 0
+        self.usage = Usage()
 
     @property
     def prompt_version(self) -> str:
@@ -304,9 +307,7 @@ class Translator:
         else:
             reqs = [self._request(t, c, attempt) for t, c in zip(texts, contexts)]
             out = self.runtime.chat(reqs, on_result=tick)
-        for c in out:
-            self.prompt_tokens += c.prompt_tokens
-            self.completion_tokens += c.completion_tokens
+        self.usage.add(out)
         return out
 
     def translate_texts(
@@ -354,7 +355,7 @@ class Translator:
     def translate_lines(self, lines: Sequence[str], progress: Progress | None = None) -> Translation:
         """One output line per input line, in order (the format of FLORES/WMT test sets)."""
         started = time.perf_counter()
-        before = (self.prompt_tokens, self.completion_tokens)
+        before = self.usage.snapshot()
         segments = self.translate_texts([ln.strip() for ln in lines], progress=progress)
         for n, seg in enumerate(segments):
             seg.block, seg.line = n, 0
@@ -363,20 +364,21 @@ class Translator:
     def translate_document(self, doc: Document, progress: Progress | None = None) -> Translation:
         """Translate a cleaned document, keeping its blocks and lines."""
         started = time.perf_counter()
-        before = (self.prompt_tokens, self.completion_tokens)
-        # (block, line, kind, piece) for every piece to translate, in document order.
-        pieces: list[tuple[int, int, str, str]] = []
-        for block in split_paragraphs(doc.text):
-            for n, line in enumerate(block.lines):
-                pieces += [(block.index, n, block.kind, p) for p in split_piece(line)]
-        texts = [p[3] for p in pieces]
+        before = self.usage.snapshot()
+        # (block, line, kind, sentence ids, piece) for every piece to translate, in document order.
+        pieces: list[tuple[int, int, str, tuple[int, ...], str]] = []
+        for block, n, sentences in doc.structure.lines():
+            ids = tuple(s.index for s in sentences)
+            pieces += [(block.index, n, block.kind, ids, p)
+                       for p in split_piece(block.lines[n], [s.text for s in sentences])]
+        texts = [p[4] for p in pieces]
         contexts = [
             texts[i - 1] if i and pieces[i - 1][0] == pieces[i][0] and len(t.split()) <= SHORT_LINE_WORDS else None
             for i, t in enumerate(texts)
         ]
         translated = self.translate_texts(texts, contexts, progress)
         segments: list[Segment] = []
-        for (block, line, kind, _), seg in zip(pieces, translated):
+        for (block, line, kind, ids, _), seg in zip(pieces, translated):
             if segments and (segments[-1].block, segments[-1].line) == (block, line):
                 last = segments[-1]  # a piece of a long line: join it back
                 last.source += " " + seg.source
@@ -385,17 +387,18 @@ class Translator:
                 last.attempts = max(last.attempts, seg.attempts)
                 last.candidates = []  # candidates are per piece, not for the joined line
             else:
-                seg.block, seg.line, seg.kind = block, line, kind
+                seg.block, seg.line, seg.kind, seg.sentences = block, line, kind, ids
                 segments.append(seg)
         return self._result(segments, started, before)
 
-    def _result(self, segments: list[Segment], started: float, before: tuple[int, int]) -> Translation:
+    def _result(self, segments: list[Segment], started: float, before: Usage) -> Translation:
+        spent = self.usage - before
         return Translation(
             segments=segments,
             model=self.runtime.model_id,
             runtime=self.runtime.name,
             prompt_version=self.prompt_version,
             seconds=time.perf_counter() - started,
-            prompt_tokens=self.prompt_tokens - before[0],
-            completion_tokens=self.completion_tokens - before[1],
+            prompt_tokens=spent.prompt_tokens,
+            completion_tokens=spent.completion_tokens,
         )

@@ -248,9 +248,12 @@ def test_translate_and_all_tasks(tmp_path: Path, glossary) -> None:
     assert report.counts["ok"] == 1
     assert (tmp_path / "t/a.txt.en.txt").read_text().startswith("EN Le conseil")
     assert read_manifest(tmp_path / "t")["a.txt"]["prompt_versions"] == {"translate": load_prompt("translate")["version"]}
-    report = batch(FakeRuntime(), glossary, inp, tmp_path / "all", task="all")
+    rt = FakeRuntime()
+    report = batch(rt, glossary, inp, tmp_path / "all", task="all")
     e = read_manifest(tmp_path / "all")["a.txt"]
     assert set(e["outputs"]) == {"translation", "brief_json", "brief_md"}
+    # every request of both tasks counted once (the fake spends 20 prompt tokens a request)
+    assert e["tokens"]["prompt"] == 20 * rt.calls and e["tokens"]["completion"] == report.rows[0].tokens > 0
     assert json.loads((tmp_path / "all/a.txt.brief.json").read_text())["translation"].startswith("EN ")
 
 

@@ -55,7 +55,7 @@ def test_seed_article() -> None:
         *[("Publicité", "advertising")] * 3,
         *[("Messages sponsorisés", "sponsored")] * 2,
     ]
-    blocks = doc.paragraphs
+    blocks = doc.blocks
     assert len(blocks) == 18
     assert [b.text for b in blocks if b.kind == "heading"] == [
         doc.title,
@@ -106,7 +106,7 @@ def test_markdown(tmp_path: Path) -> None:
         "Titre souligné\n==============\n"
     )
     doc = read_document(write(tmp_path, "a.md", text))
-    blocks = doc.paragraphs
+    blocks = doc.blocks
     assert [b.text for b in blocks] == [
         "L'Otan en Irak",
         f"{FRENCH} Voir le rapport et la carte ou ce lien.",
@@ -144,7 +144,7 @@ def test_html(tmp_path: Path) -> None:
     assert doc.title == "L'Otan renforce sa mission en Irak"
     assert doc.metadata["format"] == "html"
     assert doc.metadata["published"] == "2021-02-18"
-    blocks = doc.paragraphs
+    blocks = doc.blocks
     assert blocks[0].text == doc.title  # the page title leads the text, like a text file's first line
     assert ("Mission élargie en Irak", "heading") in [(b.text, b.kind) for b in blocks]
     assert "4.000 militaires" in doc.text and "irakien." in doc.text
@@ -333,7 +333,7 @@ def test_hard_wrapped_paragraph_is_joined_but_line_blocks_are_kept() -> None:
     )
     quote = '"L\'objectif de l\'Otan est de s\'assurer que l\'Afghanistan ne redevienne pas un refuge."\nJens Stoltenberg'
     doc = parse_document(f"{wrapped}\n\n{quote}\n\n4.000\nmilitaires".encode(), "a.txt")
-    blocks = doc.paragraphs
+    blocks = doc.blocks
     assert blocks[0].lines == (wrapped.replace("\n", " "),)
     assert blocks[1].text == quote
     assert blocks[2].lines == ("4.000", "militaires")

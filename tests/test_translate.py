@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from summarizer.documents import read_document
+from summarizer.documents import parse_document, read_document
 from summarizer.glossary import Glossary, default_glossary, load_glossary
 from summarizer.runtimes.base import Completion
-from summarizer.translate import Translator, check, clean_output, english_number_forms, split_piece
+from summarizer.segment import split_sentences
+from summarizer.translate import MAX_PIECE_CHARS, Translator, check, clean_output, english_number_forms, split_piece
 
 from .fakes import ScriptedRuntime, last_user
 
@@ -106,10 +107,31 @@ def test_lines_mode_keeps_line_count_and_empty_lines():
     assert [s.target for s in result.segments] == ["EN: Un chat.", "", "EN: Deux chiens."]
 
 
+def test_every_sentence_is_in_exactly_one_segment_in_order():
+    glued = "Le conseil a voté le budget.La mairie a décidé de rénover la piscine.»Le maire a salué « un vote historique »."
+    glued_doc = parse_document(f"Titre du jour\n\n{' '.join([glued] * 12)}\n\n\"Une citation.\"\nJean Dupont\n".encode(),
+                               "glued.txt")
+    assert len(glued_doc.blocks[1].lines[0]) > MAX_PIECE_CHARS  # that line goes in pieces, joined back
+    for doc in (read_document(SEED), glued_doc):
+        rt = ScriptedRuntime(echo)
+        result = Translator(rt, Glossary()).translate_document(doc)
+        assert [n for seg in result.segments for n in seg.sentences] == [s.index for s in doc.sentences]
+        for seg in result.segments:
+            cursor = 0
+            for n in seg.sentences:  # the segment's source holds its sentences, in order
+                s = doc.sentences[n]
+                assert (s.paragraph, s.line) == (seg.block, seg.line)
+                cursor = seg.source.index(s.text, cursor) + len(s.text)
+        assert result.as_dict()["segments"][1]["sentences"] == result.segments[1].sentences
+    split = result.segments[1]
+    greedy = [r for r in rt.requests if r.temperature == 0]  # first tries: one per piece
+    assert len(split.sentences) == 36 and len(greedy) > len(result.segments)
+
+
 def test_long_lines_are_split_at_sentences_and_joined_back():
     sentence = "Le conseil municipal a voté une nouvelle taxe sur les résidences secondaires. "
     long_line = (sentence * 20).strip()
-    pieces = split_piece(long_line, limit=300)
+    pieces = split_piece(long_line, split_sentences(long_line), limit=300)
     assert len(pieces) > 1 and all(len(p) <= 300 for p in pieces)
     assert " ".join(pieces) == long_line
 
@@ -181,8 +203,6 @@ def test_short_lines_get_their_block_as_context_but_headings_do_not():
         seen.append(last_user(req))
         return echo(req)
 
-    from summarizer.documents import parse_document
-
     doc = parse_document("Titre du jour\n\nLe texte principal de l'article est ici.\n\n"
                          "\"Une citation.\"\nJean Dupont\n".encode(), "a.txt")
     Translator(ScriptedRuntime(reply), Glossary()).translate_document(doc)
@@ -194,7 +214,7 @@ def test_short_lines_get_their_block_as_context_but_headings_do_not():
 def test_a_sentence_longer_than_a_piece_is_cut_so_no_request_overflows():
     clause = "le conseil municipal a voté la rénovation de la piscine et du gymnase"
     text = ", ".join([clause] * 40) + " " + "x" * 1000  # one 4,000-character sentence, then one huge word
-    pieces = split_piece(text, limit=900)
+    pieces = split_piece(text, split_sentences(text), limit=900)
     assert all(len(p) <= 900 for p in pieces) and len(pieces) >= 5
     assert "".join("".join(pieces).split()) == "".join(text.split())  # nothing lost or added
     assert pieces[0].endswith(",")  # cut after a clause where one is near the limit

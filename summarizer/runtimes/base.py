@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 
@@ -70,6 +70,35 @@ class Completion:
                        completion_tokens=completion_tokens, error=f"finish_reason {reason!r}")
         return cls(text=text, finish_reason=reason, prompt_tokens=prompt_tokens,
                    completion_tokens=completion_tokens, seconds=seconds)
+
+
+@dataclass
+class Usage:
+    """Tokens spent, counted from completions: the one counter behind a translation's, a brief's
+    and a batch entry's token counts."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, completions: Iterable[Completion]) -> Usage:
+        """Count `completions` in; returns what they alone spent."""
+        added = Usage()
+        for c in completions:
+            added.prompt_tokens += c.prompt_tokens
+            added.completion_tokens += c.completion_tokens
+        self.prompt_tokens += added.prompt_tokens
+        self.completion_tokens += added.completion_tokens
+        return added
+
+    def snapshot(self) -> Usage:
+        """A copy that later counting leaves alone: subtract it to get what a task spent since."""
+        return replace(self)
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens)
+
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(self.prompt_tokens - other.prompt_tokens, self.completion_tokens - other.completion_tokens)
 
 
 def _count(value: Any) -> int:
