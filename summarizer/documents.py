@@ -33,6 +33,8 @@ from summarizer.numbers import FRENCH_MONTHS, FRENCH_WEEKDAYS
 from summarizer.segment import Block, Sentence, Structure, segment_text
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
     from py3langid.langid import LanguageIdentifier
 
 ACCEPTED = (
@@ -235,23 +237,6 @@ def _normalise(text: str) -> str:
 # --- format-specific extraction -------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-_ATX_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$", re.MULTILINE)
-_SETEXT = re.compile(r"^(.+)\n=+$", re.MULTILINE)
-_RULE = re.compile(r"^(?:[-*_]\s*){3,}$", re.MULTILINE)
-_FENCE = re.compile(r"^(?:```|~~~).*$", re.MULTILINE)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
-_LINK_DEFINITION = re.compile(r"^\[[^\]]+\]:\s+\S+.*$", re.MULTILINE)
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
-_CODE = re.compile(r"`([^`]+)`")
-_LIST_BULLET = re.compile(r"^[*+]\s+", re.MULTILINE)
-_QUOTE_MARK = re.compile(r"^(?:>\s?)+", re.MULTILINE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.MULTILINE)
-_TABLE_ROW = re.compile(r"^\|\s*(.*?)\s*\|\s*$", re.MULTILINE)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 
 
 def _front_matter(text: str, metadata: dict[str, str]) -> str:
@@ -266,25 +251,75 @@ def _front_matter(text: str, metadata: dict[str, str]) -> str:
     return text[match.end() :]
 
 
+@cache
+def _markdown_parser() -> MarkdownIt:
+    """CommonMark with GitHub's tables and strikethrough (what trafilatura writes). Imported here:
+    ~60 ms, and most inputs are text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _is_comment(html: str) -> bool:
+    return html.lstrip().startswith("<!--")
+
+
+def _inline_text(token: Token) -> str:
+    """The text of an inline token: markup, images and HTML comments dropped, line breaks kept."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline") or child.type == "html_inline" and not _is_comment(child.content):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
 def _markdown_to_text(text: str) -> str:
-    """Minimal Markdown → text: headings become their own block, inline syntax is removed."""
-    text = _HTML_COMMENT.sub("", text)
-    text = _FENCE.sub("", text)
-    text = _TABLE_RULE.sub("", text)
-    text = _TABLE_ROW.sub(r"\1", text)
-    text = _RULE.sub("", text)
-    text = _ATX_HEADING.sub(lambda m: f"\n{m.group(1)}\n", text)
-    text = _SETEXT.sub(lambda m: f"\n{m.group(1)}\n", text)
-    text = _LINK_DEFINITION.sub("", text)
-    text = _QUOTE_MARK.sub("", text)
-    text = _LIST_BULLET.sub("- ", text)
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _CODE.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    """Markdown → text: a block per paragraph, heading and code block; a tight list is one block with
+    a line per item (after a ``- `` or ``1. `` marker; a loose list's paragraphs stay blocks), a
+    table one block with a line per row (cells joined by `` | ``). Inline markup, images, rules and
+    HTML comments are dropped; other raw HTML is kept as written."""
+    blocks: list[list[str]] = []
+    lists = 0  # depth of the open lists, whose items all go into one block
+    marker = ""  # the open list item's marker, for its first line
+    loose = False  # the open paragraph is one of a loose list's (items apart): its own block
+    cells: list[str] | None = None  # the open table row's
+
+    def add(lines: list[str]) -> None:
+        if lists and not loose:
+            blocks[-1].extend(lines)
+        else:
+            blocks.append(lines)
+
+    for token in _markdown_parser().parse(text):
+        kind = token.type
+        if kind == "paragraph_open":
+            loose = lists > 0 and not token.hidden
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            if not lists:
+                blocks.append([])
+            lists += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
+        elif kind == "list_item_open":
+            marker = f"{token.info}{token.markup} " if token.info else "- "
+        elif kind == "table_open":
+            blocks.append([])
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "tr_close":
+            blocks[-1].append(" | ".join(cells or []))
+            cells = None
+        elif kind == "inline" and cells is not None:
+            cells.append(_inline_text(token).strip())
+        elif kind == "inline":
+            lines = _inline_text(token).split("\n")
+            lines[0], marker = marker + lines[0], ""
+            add(lines)
+        elif kind in ("fence", "code_block") or kind == "html_block" and not _is_comment(token.content):
+            add(token.content.split("\n"))
+    return "\n\n".join("\n".join(line for line in map(str.strip, block) if line) for block in blocks)
 
 
 def _html_to_text(html: str, metadata: dict[str, str]) -> str:

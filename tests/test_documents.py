@@ -121,6 +121,30 @@ def test_markdown(tmp_path: Path) -> None:
     assert doc.metadata["format"] == "markdown"
 
 
+def test_markdown_is_read_as_commonmark() -> None:
+    """Tables, lists, links, emphasis, escapes and breaks as a CommonMark reader sees them (the
+    hand-written regexes this replaced left `~~`, `\\*` and a backslash line break in the text,
+    and joined the paragraph after a table to its rows)."""
+    text = (
+        "## Les effectifs ##\n"
+        "Selon [le ministère][min], l'effort atteint **3\\.500** *militaires* ~~en 2020~~ \\*estimé\\* <!-- note -->.\n\n"
+        "| Pays | Effectif |\n|---|---:|\n| France | `3.500` |\n| Italie | 4 000 |\n\n"
+        "Une ligne après le tableau.\n\n"
+        "1. premier point\n2. second point\n\n"
+        "Ligne un  \nLigne deux\\\nLigne trois, voir <https://example.org>.\n\n"
+        "***\n\n![carte](carte.png)\n\n"
+        "[min]: https://example.org/ministere\n"
+    )
+    assert parse_document(text.encode(), "a.md").text == (
+        "Les effectifs\n\n"
+        "Selon le ministère, l'effort atteint 3.500 militaires en 2020 *estimé* .\n\n"
+        "Pays | Effectif\nFrance | 3.500\nItalie | 4 000\n\n"
+        "Une ligne après le tableau.\n\n"
+        "1. premier point\n2. second point\n\n"
+        "Ligne un\nLigne deux\nLigne trois, voir https://example.org."
+    )
+
+
 ARTICLE_HTML = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
 <title>L'Otan en Irak - Le Journal</title>
 <meta property="og:title" content="L'Otan renforce sa mission en Irak">
