@@ -20,12 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.brief import Briefer, brief_json  # noqa: E402
-from summarizer.documents import read_document  # noqa: E402
+from summarizer import Summarizer  # noqa: E402
+from summarizer.brief import brief_json  # noqa: E402
 from summarizer.evaluate import COLUMNS, evaluate_path, table_rows, totals  # noqa: E402
-from summarizer.glossary import default_glossary  # noqa: E402
-from summarizer.models import resolve  # noqa: E402
-from summarizer.runtimes import load_runtime  # noqa: E402
 
 SPLITS = {
     "dev": [ROOT / "seeds", ROOT / "tests" / "gold" / "dev"],
@@ -45,12 +42,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int)
     ap.add_argument("--parallel", type=int, default=2)
     args = ap.parse_args()
-    spec = resolve(args.model)
-    glossary = default_glossary()
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     started = time.perf_counter()
-    with load_runtime(spec, threads=args.threads, parallel=args.parallel) as runtime:
-        briefer = Briefer(runtime, glossary)
+    with Summarizer(args.model, threads=args.threads, parallel=args.parallel) as summarizer:
+        spec = summarizer.spec
         for split in splits:
             out = ROOT / "bench" / "out" / "brief" / spec.id / split
             out.mkdir(parents=True, exist_ok=True)
@@ -58,13 +53,13 @@ def main() -> None:
             for folder in SPLITS[split]:
                 for path in articles(folder):
                     name = path.name.removesuffix(".txt").removesuffix(".fr")
-                    brief = briefer.brief(read_document(path))
+                    brief = summarizer.brief(path)
                     (out / f"{name}.brief.json").write_text(brief_json(brief), encoding="utf-8")
                     print(f"{split} {name}: {brief.timings['total']:.0f} s", file=sys.stderr, flush=True)
                     results += [r for r in evaluate_path(out / f"{name}.brief.json", folder / f"{name}.gold.json")]
             total = totals(results)
             (out / "scores.json").write_text(json.dumps({"results": results, "total": total}, indent=2), encoding="utf-8")
-            print(f"\n## {split} ({spec.id}, prompt {briefer.prompt_version})")
+            print(f"\n## {split} ({spec.id}, prompt {brief.model.prompt_version})")
             rows = [COLUMNS[:11], *(r[:11] for r in table_rows(results))]
             widths = [max(len(r[i]) for r in rows) for i in range(11)]
             for row in rows:

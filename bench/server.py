@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from summarizer.glossary import default_glossary
+from summarizer import Summarizer
 from summarizer.models import resolve
 from summarizer.runtimes import load_runtime
 from summarizer.runtimes.base import Runtime
 from summarizer.runtimes.openai import OpenAIRuntime
-from summarizer.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT.parent / "shared" / "data" / "flores200-devtest-fra-eng" / "src.fr"
@@ -65,7 +64,7 @@ def served(model: str, slots: int, threads: int | None) -> Iterator[str]:
 
 
 def measure(label: str, level: int, runtime: Runtime, lines: list[str]) -> None:
-    result = Translator(runtime, default_glossary()).translate_lines(lines)
+    result = Summarizer(runtime=runtime).translate_lines(lines)  # the API's translator on this runtime
     errors = sum(any(i.startswith("error") for i in s.issues) for s in result.segments)
     print(
         f"{label:<10} {level:>4} {len(lines):>6} {result.seconds:>8.1f} {len(lines) / result.seconds * 60:>10.1f} "

@@ -37,25 +37,18 @@ ANCHORS = ["google", "microsoft", "bergamot-base-memory", "bergamot-tiny"]
 def worker(runtime: str, model: str | None, threads: int | None) -> None:
     """Translate the seed in-process with one runtime; print one JSON line of measurements."""
     sys.path.insert(0, str(ROOT))
-    from summarizer.documents import read_document
-    from summarizer.glossary import default_glossary
-    from summarizer.models import local_path, resolve
-    from summarizer.runtimes.llamacpp import LlamaCppRuntime
-    from summarizer.translate import Translator
+    from summarizer import Summarizer, load_document
+    from summarizer.models import resolve
 
     spec = resolve(model)
-    path = local_path(spec)
-    started = time.perf_counter()
-    if runtime == "llamacpp":
-        rt = LlamaCppRuntime(path, model_id=spec.id, context=4096, parallel=2, threads=threads)
-    else:
-        from summarizer.runtimes.transformers_rt import TransformersRuntime
-
-        rt = TransformersRuntime(path.parent, model_id=spec.id, gguf_file=path.name, threads=threads, batch_size=2)
-    load = time.perf_counter() - started
-    doc = read_document(SEED)
-    with rt:
-        result = Translator(rt, default_glossary()).translate_document(doc)
+    if runtime != spec.runtime:  # the same weights on another engine (transformers reads GGUF too)
+        spec = spec.model_copy(update={"runtime": runtime})
+    doc = load_document(SEED)
+    with Summarizer(spec, parallel=2, threads=threads) as s:
+        started = time.perf_counter()
+        s.load("translate")
+        load = time.perf_counter() - started
+        result = s.translate(doc)
     words = len(doc.text.split())
     print(json.dumps({
         "runtime": runtime, "model": spec.id, "load_s": round(load, 1), "seconds": round(result.seconds, 1),

@@ -52,3 +52,19 @@ def is_person(actor: str, actor_words: dict[str, list[str]]) -> bool:
     "Prime Minister" and "National Assembly" are capitalised too, but hold a body word or are one word)."""
     name = _NAME.match(re.sub(r"^(?:the|an?)\s+", "", actor.strip(), flags=re.IGNORECASE))
     return name is not None and not any(w in actor_words for w in _WORD.findall(fold(name.group(0))))
+
+
+_OPENING_ARTICLE = re.compile(r"^(?:(?:les|le|la)\s+|l['’])", re.IGNORECASE)
+
+
+def french_in_actor(actor: str, source: str, actor_words: dict[str, list[str]]) -> list[str]:
+    """French left in an English actor ("Le Senate", "ministre", "Ministre du travail"): an opening
+    French article, French function words or accented words of the source (`french_words`), and
+    words that `actor_words` lists as the French for an English body word (ministre, procureur)."""
+    from .leftovers import french_words
+
+    found = [m.group(0).strip(" '’") for m in [_OPENING_ARTICLE.match(actor)] if m]
+    found += french_words(actor.lower(), source)
+    french = {fold(f) for names in actor_words.values() for f in names} - set(actor_words)
+    found += [w for w in _WORD.findall(actor) if fold(w) in french]
+    return list(dict.fromkeys(w.lower() for w in found))

@@ -36,12 +36,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from filelock import FileLock, Timeout
 
 from . import __version__
-from .brief import Briefer, brief_json, brief_markdown
+from .brief import brief_json, brief_markdown
 from .documents import parse_document
 from .errors import GenerationError, InputError, SummarizerError
 from .glossary import Glossary
@@ -49,7 +49,9 @@ from .naming import OUTPUT_SUFFIXES, is_output_name, output_name
 from .outputs import is_inside, write_atomic
 from .runtimes.base import ChatRequest, Completion, OnResult, Runtime, Usage
 from .runtimes.openai import OpenAIRuntime
-from .translate import QUALITY, Translator
+
+if TYPE_CHECKING:
+    from .api import Summarizer
 
 Task = Literal["translate", "brief", "all"]
 TASKS: tuple[str, ...] = ("translate", "brief", "all")
@@ -255,12 +257,13 @@ class _Cancelled(BaseException):
 
 
 class _Metered(Runtime):
-    """The shared runtime seen by one document: counts its tokens and stops after Ctrl-C."""
+    """A shared runtime as one document sees it: counts the document's tokens (in `usage`, which
+    every model the document uses shares) and stops it after Ctrl-C."""
 
-    def __init__(self, inner: Runtime, stop: threading.Event, on_tokens: Callable[[int], None]) -> None:
-        self.inner, self.stop, self.on_tokens = inner, stop, on_tokens
+    def __init__(self, inner: Runtime, stop: threading.Event, usage: Usage, on_tokens: Callable[[int], None]) -> None:
+        self.inner, self.stop, self.usage, self.on_tokens = inner, stop, usage, on_tokens
         self.name, self.kind, self.model_id, self.parallel = inner.name, inner.kind, inner.model_id, inner.parallel
-        self.usage = Usage()
+        self.context = inner.context
 
     def _count(self, out: list[Completion]) -> list[Completion]:
         self.on_tokens(self.usage.add(out).completion_tokens)
@@ -275,6 +278,9 @@ class _Metered(Runtime):
         if self.stop.is_set():
             raise _Cancelled
         return self._count(self.inner.translate(texts, max_tokens, on_result))
+
+    def cache_prefix(self, messages: list[dict[str, str]]) -> None:
+        self.inner.cache_prefix(messages)
 
     def close(self) -> None:
         """Nothing to release: the caller owns and closes the real runtime."""
@@ -308,25 +314,32 @@ class _Job:
 class _Run:
     """State shared by the workers of one run_batch call."""
 
-    def __init__(self, runtime: Runtime, glossary: Glossary, in_dir: Path, out_dir: Path, task: str, quality: str,
-                 candidates: int | None, force: bool, previous: dict[str, dict[str, Any]],
-                 progress: BatchProgress | None, total: int) -> None:
-        self.runtime, self.glossary, self.task, self.force, self.previous = runtime, glossary, task, force, previous
-        self.quality, self.candidates = quality, candidates
+    def __init__(self, summarizer: Summarizer, in_dir: Path, out_dir: Path, task: str, force: bool,
+                 previous: dict[str, dict[str, Any]], progress: BatchProgress | None, total: int) -> None:
+        self.summarizer, self.task, self.force, self.previous = summarizer, task, force, previous
         self.in_real, self.out_dir, self.out_real = in_dir.resolve(), out_dir, out_dir.resolve()
         self.stop = threading.Event()
+        tasks = {"translate": ["translate"], "brief": ["brief"], "all": ["translate", "brief"]}[task]
+        runtimes = {t: summarizer.load(t) for t in tasks}  # refuses, before any input, a model unfit for a task
+        #: the widest: a document waits for a free slot on every model it uses
+        self.parallel = max(r.parallel for r in runtimes.values())
         versions: dict[str, str] = {}
-        if task in ("translate", "all"):
-            versions["translate"] = Translator(runtime, glossary).prompt_version
-        if task in ("brief", "all"):
-            versions["brief"] = Briefer(runtime, glossary).prompt_version  # refuses a non-chat model
+        if "translate" in tasks:
+            versions["translate"] = summarizer.translator().prompt_version
+        if "brief" in tasks:
+            versions["brief"] = summarizer.briefer().prompt_version
+        options = summarizer.options
+        servers = [_server(r) for r in dict.fromkeys(runtimes.values())]
         #: Everything besides the input's bytes that changes an output; any difference means redo.
         self.key: dict[str, Any] = {
-            "task": task, "model": runtime.model_id, "server": _server(runtime), "prompt_versions": versions,
-            "quality": None if task == "brief" else quality,
-            "candidates": None if task == "brief" else candidates, "glossary_sha256": _glossary_sha256(glossary),
+            "task": task, "model": " + ".join(dict.fromkeys(r.model_id for r in runtimes.values())),
+            "server": servers[0] if len(servers) == 1 else servers, "prompt_versions": versions,
+            "quality": None if task == "brief" else options.quality,
+            "candidates": None if task == "brief" else options.candidates,
+            "glossary_sha256": _glossary_sha256(summarizer.glossary), "keep_boilerplate": options.keep_boilerplate,
             "version": __version__,
         }
+        self.runtime_names = " + ".join(dict.fromkeys(r.name for r in runtimes.values()))
         self.callback, self.total = progress, total
         self.lock = threading.Lock()
         self.done, self.tokens, self.started = 0, 0, time.perf_counter()
@@ -379,13 +392,15 @@ class _Run:
         started = time.perf_counter()
         entry: dict[str, Any] = {
             "path": job.rel, "source": str(job.path.absolute()), "sha256": None, **self.key,
-            "runtime": self.runtime.name,
+            "runtime": self.runtime_names,
         }
-        metered = _Metered(self.runtime, self.stop, lambda n: self.notify(job.rel, tokens=n))
+        usage = Usage()
+        summarizer = self.summarizer.view(lambda rt: _Metered(rt, self.stop, usage,
+                                                              lambda n: self.notify(job.rel, tokens=n)))
         try:
             reason = self.refusal(job.path)
             if reason:
-                return self._finish(entry, started, metered, status="skipped", reason=reason)
+                return self._finish(entry, started, usage, status="skipped", reason=reason)
             data = job.path.read_bytes()
             entry["sha256"] = _sha256(data)
             prev = self.previous.get(job.rel)
@@ -396,29 +411,29 @@ class _Run:
                               reason=f"up to date (done {prev.get('finished_at', '')})")
                 return row, None
             try:
-                doc = parse_document(data, job.path.name, path=job.path)
+                doc = parse_document(data, job.path.name, path=job.path,
+                                     keep_boilerplate=self.summarizer.options.keep_boilerplate)
             except InputError as exc:
-                return self._finish(entry, started, metered, status="skipped", reason=str(exc))
+                return self._finish(entry, started, usage, status="skipped", reason=str(exc))
             entry["title"] = doc.title
             if doc.language != "fr":
-                return self._finish(entry, started, metered, status="skipped",
+                return self._finish(entry, started, usage, status="skipped",
                                     reason=f"not French (detected: {doc.language})")
-            outputs, details = self._work(doc, job, metered)
+            outputs, details = self._work(doc, job, summarizer)
             entry.update(details)
-            return self._finish(entry, started, metered, status="ok", outputs=outputs)
+            return self._finish(entry, started, usage, status="ok", outputs=outputs)
         except Exception as exc:  # noqa: BLE001 -- one input's failure never stops the run
             message = str(exc) if isinstance(exc, SummarizerError) else f"{type(exc).__name__}: {exc}"
-            return self._finish(entry, started, metered, status="failed", error=message)
+            return self._finish(entry, started, usage, status="failed", error=message)
 
-    def _work(self, doc: Any, job: _Job, rt: _Metered) -> tuple[dict[str, str], dict[str, Any]]:
+    def _work(self, doc: Any, job: _Job, summarizer: Summarizer) -> tuple[dict[str, str], dict[str, Any]]:
         """Run the task; write outputs (atomically, never over the input); return them and details."""
         files: dict[str, str] = {}
         details: dict[str, Any] = {}
         timings: dict[str, float] = {}
-        translation = brief = None
+        translation = None
         if self.task in ("translate", "all"):
-            translator = Translator(rt, self.glossary, quality=self.quality, candidates=self.candidates)
-            translation = translator.translate_document(doc)
+            translation = summarizer.translate(doc)
             if translation.lost:
                 lost = [f"{s.label}: {'; '.join(s.issues) or 'empty'}" for s in translation.lost]
                 raise GenerationError(f"no usable translation for segment(s) {', '.join(lost[:3])}")
@@ -426,10 +441,7 @@ class _Run:
             timings["translation"] = round(translation.seconds, 3)
             files["translation"] = translation.text()
         if self.task in ("brief", "all"):
-            brief = Briefer(rt, self.glossary).brief(doc)
-            if translation is not None:
-                brief = brief.model_copy(update={"translation": translation.text(),
-                                                 "timings": {**brief.timings, **timings}})
+            brief = summarizer.brief(doc, translation=translation)
             timings.update(brief.timings)
             details["title"] = brief.source.title_en or brief.source.title_fr
             details["decisions"] = len(brief.decisions)
@@ -443,48 +455,41 @@ class _Run:
         details["timings"] = timings
         return outputs, details
 
-    def _finish(self, entry: dict[str, Any], started: float, rt: _Metered, *, status: str,
+    def _finish(self, entry: dict[str, Any], started: float, usage: Usage, *, status: str,
                 outputs: dict[str, str] | None = None, reason: str | None = None,
                 error: str | None = None) -> tuple[FileRow, dict[str, Any]]:
         seconds = round(time.perf_counter() - started, 3)
         entry.update(status=status, outputs=outputs or {}, seconds=seconds,
-                     tokens={"prompt": rt.usage.prompt_tokens, "completion": rt.usage.completion_tokens}, finished_at=_now())
+                     tokens={"prompt": usage.prompt_tokens, "completion": usage.completion_tokens}, finished_at=_now())
         if reason:
             entry["reason"] = reason
         if error:
             entry["error"] = error
         row = FileRow(entry["path"], status, entry.get("title"), entry.get("decisions"), seconds,
-                      rt.usage.completion_tokens, reason or error)
+                      usage.completion_tokens, reason or error)
         return row, entry
 
 
 def run_batch(
-    runtime: Runtime,
-    glossary: Glossary,
+    summarizer: Summarizer,
     in_dir: Path,
     out_dir: Path,
     *,
     task: Task = "brief",
-    quality: str = "balanced",
-    candidates: int | None = None,
     files: Sequence[Path] | None = None,
     force: bool = False,
     progress: BatchProgress | None = None,
     lock: BatchLock | None = None,
 ) -> BatchReport:
-    """Process `files` (default: `discover(in_dir, out_dir)`) into `out_dir`, up to
-    `runtime.parallel` documents at once, appending one manifest line per input processed.
-    `quality` is the translation quality level (translate.QUALITY), `candidates` overrides its
-    number of candidates per segment. `lock`: the caller's
-    `BatchLock` on `out_dir` (default: taken and released here).
+    """Process `files` (default: `discover(in_dir, out_dir)`) into `out_dir` with `summarizer`'s
+    model(s) and options, up to its `parallel` documents at once, appending one manifest line per
+    input processed. `lock`: the caller's `BatchLock` on `out_dir` (default: taken and released here).
 
     Ctrl-C (KeyboardInterrupt) cancels what has not started, lets nothing more be written and
     re-raises; every line already in the manifest stays valid.
     """
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
-    if quality not in QUALITY:
-        raise InputError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITY)}")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     _check_dirs(in_dir, out_dir)
     if lock is not None and lock.out_dir.resolve() != out_dir.resolve():
@@ -497,8 +502,7 @@ def run_batch(
     jobs = [_Job(Path(in_dir, r), r) for r in dict.fromkeys(rels)]
 
     with BatchLock(out_dir) if lock is None else contextlib.nullcontext(lock) as held:
-        state = _Run(runtime, glossary, in_dir, out_dir, task, quality, candidates, force, read_manifest(out_dir),
-                     progress, len(jobs))
+        state = _Run(summarizer, in_dir, out_dir, task, force, read_manifest(out_dir), progress, len(jobs))
         rows = _execute(state, jobs, held)
     order = {r: i for i, r in enumerate(j.rel for j in jobs)}
     rows.sort(key=lambda row: order[row.path])
@@ -508,7 +512,7 @@ def run_batch(
 def _execute(state: _Run, jobs: list[_Job], manifest: BatchLock) -> list[FileRow]:
     """Run the jobs on a thread pool; manifest lines are appended here, in the main thread only."""
     rows: list[FileRow] = []
-    pool = ThreadPoolExecutor(max_workers=max(1, min(state.runtime.parallel, len(jobs))),
+    pool = ThreadPoolExecutor(max_workers=max(1, min(state.parallel, len(jobs))),
                               thread_name_prefix="batch")
     pending: set[Future] = {pool.submit(state.process, job) for job in jobs}
     try:

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from .documents import Document
-from .errors import GenerationError, InputError, ModelError, describe_validation
+from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import actor_named, is_person
+from .actors import actor_named, french_in_actor, is_person
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
@@ -28,7 +28,7 @@ from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, split_sentences
-from .translate import Translator, english_number_forms
+from .translate import Translation, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
@@ -37,6 +37,7 @@ STATUS_WORDS = {"adopted": "decided", "proposed": "only proposed", "deferred": "
 #: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
+ACTOR_MAX_TOKENS = 24
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
 
@@ -48,16 +49,18 @@ def numbered_article(sentences: list[Sentence]) -> str:
 
 class Briefer:
     def __init__(self, runtime: Runtime, glossary: Glossary) -> None:
-        if runtime.kind != "chat":
-            raise ModelError(f"`brief` needs a chat model; {runtime.model_id} is a {runtime.kind} model")
         self.runtime = runtime
         self.glossary = glossary
         self.prompt = load_prompt("brief")
         self.usage = Usage()
 
     def _chat(self, req: ChatRequest) -> Completion:
-        out = self.runtime.chat([req])[0]
-        self.usage.add([out])
+        return self._chat_all([req])[0]
+
+    def _chat_all(self, requests: list[ChatRequest]) -> list[Completion]:
+        """Requests on parallel slots, their tokens counted."""
+        out = self.runtime.chat(requests)
+        self.usage.add(out)
         return out
 
     @property
@@ -147,8 +150,7 @@ class Briefer:
                         max_tokens=VERIFY_MAX_TOKENS, json_schema=schema)
             for d in decisions
         ]
-        answers = self.runtime.chat(requests)
-        self.usage.add(answers)
+        answers = self._chat_all(requests)
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         kept = []
@@ -185,6 +187,28 @@ class Briefer:
                 d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return kept
 
+    def english_actors(self, decisions: list[Decision], source: str) -> None:
+        """Put into English the actors that French is left in ("Le Senate", "Ministre du travail"):
+        one short request each, on parallel slots; an answer still holding French is not taken, and
+        the decision is flagged instead."""
+        words = self.prompt.get("actor_words", {})
+        todo = [d for d in decisions if french_in_actor(d.actor, source, words)]
+        if not todo or "actor_english" not in self.prompt:
+            return
+        answers = self._chat_all([
+            ChatRequest(messages=[{"role": "system", "content": self.prompt["system"]},
+                                  {"role": "user", "content": self.prompt["actor_english"].format(actor=d.actor)}],
+                        max_tokens=ACTOR_MAX_TOKENS)
+            for d in todo
+        ])
+        for d, out in zip(todo, answers):
+            english = self.glossary.enforce(" ".join(out.text.strip().strip('."\'').split()))
+            if out.finish_reason == "stop" and english and not french_in_actor(english, source, words):
+                d.flags.append(f"actor put into English (was {d.actor!r})")
+                d.actor = english
+            else:
+                d.flags.append("actor left partly in French")
+
     def _check_fits(self, doc: Document, article: str) -> None:
         """Refuse up front an article that cannot fit the model's window, rather than send requests
         that are sure to fail. The estimate errs low (4 characters a token), so what it refuses
@@ -199,13 +223,12 @@ class Briefer:
                 "(`summarize translate` works piece by piece) or brief it in parts."
             )
 
-    def brief(self, doc: Document, *, translator: Translator | None = None,
-              progress: Progress | None = None) -> Brief:
-        """Summary + grounded decisions (+ translation when a translator is given)."""
+    def brief(self, doc: Document, *, progress: Progress | None = None) -> Brief:
+        """Summary + grounded decisions (`attach_translation` adds a translation)."""
         started = time.perf_counter()
         before = self.usage.snapshot()
         timings: dict[str, float] = {}
-        total = 3 if translator else 2
+        total = 2
         # The model sees the article without sentences addressed to it, numbered afresh, so that an
         # injected line changes nothing it reads; evidence numbers are mapped back to the source.
         every = doc.sentences
@@ -215,11 +238,14 @@ class Briefer:
         self._check_fits(doc, article)
 
         t = time.perf_counter()
+        self.runtime.cache_prefix([{"role": "system", "content": self.prompt["system"]}])  # every request's opening
         proposed = self.extract(article, doc.title, self.candidates(sentences))
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
                                                 self.prompt.get("status_cues"))
         if "verify" in self.prompt:
-            decisions = merge_twins(self.verify(decisions, sentences, doc.title, grounding.dropped))
+            decisions = self.verify(decisions, sentences, doc.title, grounding.dropped)
+            self.english_actors(decisions, doc.text)
+            decisions = merge_twins(decisions)
         for d in decisions:  # a name the article does not have is invented (or brought in from elsewhere)
             names = unknown_names(f"{d.actor}. {d.decision}", f"{doc.title or ''}\n{doc.text}", self.glossary)
             if names:
@@ -240,18 +266,8 @@ class Briefer:
         if progress:
             progress(2, total)
 
-        translation = None
-        if translator:
-            t = time.perf_counter()
-            translated = translator.translate_document(doc)
-            translation = translated.text()
-            timings["translation"] = time.perf_counter() - t
-            if progress:
-                progress(3, total)
         timings["total"] = time.perf_counter() - started
         usage = self.usage - before
-        if translator:
-            usage += Usage(translated.prompt_tokens, translated.completion_tokens)
         return Brief(
             source=Source(
                 file=doc.name,
@@ -267,8 +283,16 @@ class Briefer:
             model=ModelInfo(id=self.runtime.model_id, runtime=self.runtime.name, prompt_version=self.prompt_version),
             timings={k: round(v, 3) for k, v in timings.items()},
             usage=asdict(usage),
-            translation=translation,
         )
+
+
+def attach_translation(brief: Brief, translation: Translation) -> Brief:
+    """The brief with the article's translation, its time and its tokens: the one way the two combine
+    (`brief --with-translation`, `batch --task all`, the Python API)."""
+    usage = Usage(**brief.usage) + Usage(translation.prompt_tokens, translation.completion_tokens)
+    timings = {**brief.timings, "translation": round(translation.seconds, 3),
+               "total": round(brief.timings["total"] + translation.seconds, 3)}
+    return brief.model_copy(update={"translation": translation.text(), "timings": timings, "usage": asdict(usage)})
 
 
 def brief_json(brief: Brief) -> str:

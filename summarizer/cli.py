@@ -137,13 +137,16 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def _load(model: str | None, options, task: str):
-    """A Summarizer for `task` with its model loaded (the model checked for the task first)."""
+def _load(model: str | None, options, *tasks: str):
+    """A Summarizer with the model of each task loaded, every model checked for its task first."""
     from .api import Summarizer
 
     summarizer = Summarizer(model, options=options, verbose=state["verbose"])
-    with progress_bar(f"Preparing {summarizer.spec.id}") as update:
-        summarizer.load(task, progress=update)
+    for task in tasks:
+        summarizer.require(task)
+    for task in tasks:
+        with progress_bar(f"Preparing {summarizer.spec_for(task).id}") as update:
+            summarizer.load(task, progress=update)
     return summarizer
 
 
@@ -263,7 +266,8 @@ def brief(
     options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
                       keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     doc = _read(source, keep_boilerplate)
-    with _load(model, options, "brief") as summarizer, progress_bar("Briefing") as update:
+    tasks = ("brief", "translate") if with_translation else ("brief",)
+    with _load(model, options, *tasks) as summarizer, progress_bar("Briefing") as update:
         result = summarizer.brief(doc, with_translation=with_translation, progress=update)
     g = result.grounding
     say(
@@ -395,6 +399,7 @@ def serve(
 
     Other machines then run `summarize … -m openai-server` with SUMMARIZER_BASE_URL=http://HOST:PORT/v1.
     """
+    from .engines import require
     from .models import local_path, resolve
     from .serve import serve as run_server
 
@@ -405,9 +410,9 @@ def serve(
     def ready(url: str) -> None:
         say(f"Serving {spec.id} at {url}/v1 ({parallel} slots); Ctrl-C stops.")
 
-    if spec.runtime == "llamacpp":  # assemble embedded weights with a progress bar; serve() rejects the rest
-        with progress_bar(f"Preparing {spec.id}") as update:
-            local_path(spec, progress=update)
+    require("serve", model_id=spec.id, interface=spec.kind, engine_name=spec.runtime)
+    with progress_bar(f"Preparing {spec.id}") as update:  # assemble embedded weights with a progress bar
+        local_path(spec, progress=update)
     run_server(spec, host=host, port=port, parallel=parallel, threads=threads, context=context,
                api_key=api_key, verbose=state["verbose"], on_ready=ready)
 
@@ -459,6 +464,7 @@ def batch(
     threads: ThreadsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Redo inputs the manifest already has as done.")] = False,
     glossary: GlossaryOpt = None,
+    keep_boilerplate: KeepBoilerplateOpt = False,
     quality: QualityOpt = QualityLevel.balanced,
     candidates: CandidatesOpt = None,
 ) -> None:
@@ -470,14 +476,17 @@ def batch(
     from .batch import BatchLock, discover
     from .report import write_index
 
-    options = Options(quality=quality.value, candidates=candidates, glossary=glossary, parallel=parallel, threads=threads)
+    options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
+                      keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     files = discover(in_dir, out_dir, glob, recursive)  # refuses an OUT_DIR that is IN_DIR, above it, or a file
     if not files:
         raise InputError(f"no input files in {in_dir} (pattern: {glob or '*.txt, *.md, *.html, *.htm'})")
     with BatchLock(out_dir) as lock:  # before the model loads: a second run stops at once
-        with _load(model, options, "translate" if task is BatchTask.translate else "brief") as summarizer:
+        tasks = {"translate": ("translate",), "brief": ("brief",), "all": ("brief", "translate")}[task.value]
+        with _load(model, options, *tasks) as summarizer:
             report = _run_batch(summarizer, in_dir, out_dir, task.value, files, force, lock)
-    _report_batch(report, summarizer.load().model_id, write_index(out_dir, in_dir))
+    _report_batch(report, ", ".join(dict.fromkeys(summarizer.spec_for(t).id for t in tasks)),
+                  write_index(out_dir, in_dir))
 
 
 def _run_batch(summarizer, in_dir: Path, out_dir: Path, task: str, files: list[Path], force: bool, lock):
@@ -501,9 +510,8 @@ def _run_batch(summarizer, in_dir: Path, out_dir: Path, task: str, files: list[P
                     logged[0] = done
                     say(f"[{done}/{total}] {name} ({tokens_per_s:.1f} tok/s)")
 
-            return run_batch(summarizer.load(), summarizer.glossary, in_dir, out_dir, task=task,
-                             quality=summarizer.options.quality, candidates=summarizer.options.candidates,
-                             files=files, force=force, progress=update, lock=lock)
+            return run_batch(summarizer, in_dir, out_dir, task=task, files=files, force=force, progress=update,
+                             lock=lock)
     except KeyboardInterrupt:
         # Finish nothing more: requests in flight are abandoned, not awaited. Every manifest line is
         # already complete on disk, so exiting at once is safe (the lock dies with the process);

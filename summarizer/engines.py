@@ -67,6 +67,8 @@ def unfit(task: str, *, interface: str, engine_name: str | None,
     interfaces, needs = TASKS[task]
     if interface not in interfaces:
         return f"it is a {interface} model, and only {' or '.join(sorted(interfaces))} models can"
+    if engine_name is not None and interface not in engine(engine_name).capabilities:
+        return f"the {engine_name} runtime cannot run {interface} models"
     if engine_name is not None and (missing := needs - engine(engine_name).capabilities):
         able = [e.name for e in ENGINES.values() if needs <= e.capabilities]
         return f"it runs on {engine_name}, and only {' or '.join(able)} models can"

@@ -14,7 +14,7 @@ import signal
 import threading
 from collections.abc import Callable
 
-from .errors import ModelError
+from .engines import require
 from .models import ModelSpec, local_path
 from .runtimes import DEFAULT_CONTEXT
 from .runtimes.llamacpp import server_params, start_server
@@ -34,10 +34,7 @@ def serve(
 ) -> None:
     """Serve `spec` until SIGINT or SIGTERM, then shut down cleanly. `on_ready(url)` is called once the
     model is loaded and requests are accepted. Must run in the main thread (it installs signal handlers)."""
-    if spec.runtime != "llamacpp":
-        raise ModelError(
-            f"only GGUF (llamacpp) models can be served; {spec.id} runs on the {spec.runtime} runtime"
-        )
+    require("serve", model_id=spec.id, interface=spec.kind, engine_name=spec.runtime)
     path = local_path(spec)
     p = server_params(path, context=min(context, spec.context), parallel=max(1, parallel), threads=threads,
                       verbose=verbose)

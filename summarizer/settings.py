@@ -40,8 +40,14 @@ class Setting:
 
 MODEL = Setting("SUMMARIZER_MODEL", "the manifest marked default = true",
                 "model used when -m is omitted (a manifest id)")
+TRANSLATE_MODEL = Setting("SUMMARIZER_TRANSLATE_MODEL", "the model SUMMARIZER_MODEL picks",
+                          "model that translates when -m is omitted (translate, brief --with-translation, "
+                          "batch --task translate or all), e.g. a pulled opus-mt-fr-en; briefs keep the default")
 CACHE = Setting("SUMMARIZER_CACHE", "the user cache folder (~/.cache/summarizer on Linux)",
                 "where embedded models are assembled")
+PREFIX_CACHE = Setting("SUMMARIZER_PREFIX_CACHE", "SUMMARIZER_CACHE/prefixes",
+                       "folder where llama.cpp keeps the computed fixed prompt prefixes (system prompt, examples) "
+                       "between runs; off: compute them in every run")
 MODELS_DIR = Setting("SUMMARIZER_MODELS_DIR", "no extra folder",
                      "extra manifest folders (os.pathsep-separated), searched last, so they win on equal ids")
 PROMPTS_DIR = Setting("SUMMARIZER_PROMPTS_DIR", "the shipped prompts/",
@@ -64,14 +70,22 @@ HF_ENDPOINT = Setting("HF_ENDPOINT", "https://huggingface.co", "Hub (or mirror) 
 HF_HUB_OFFLINE = Setting("HF_HUB_OFFLINE", "off", "1, true, yes or on: models pull never tries the Hub")
 
 #: Every variable the tool reads, in the order `summarize info` and the README show them.
-SETTINGS = (MODEL, CACHE, MODELS_DIR, PROMPTS_DIR, VERBOSE, BASE_URL, API_KEY, API_MODEL, API_TIMEOUT,
-            HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME, HF_ENDPOINT, HF_HUB_OFFLINE)
+SETTINGS = (MODEL, TRANSLATE_MODEL, CACHE, PREFIX_CACHE, MODELS_DIR, PROMPTS_DIR, VERBOSE, BASE_URL, API_KEY,
+            API_MODEL, API_TIMEOUT, HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME, HF_ENDPOINT, HF_HUB_OFFLINE)
 
 
 def cache_dir() -> Path:
     """Where assembled models live."""
     env = CACHE.value()
     return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("summarizer"))
+
+
+def prefix_cache_dir() -> Path | None:
+    """Where llama.cpp's fixed-prefix state is kept; None when SUMMARIZER_PREFIX_CACHE is off."""
+    env = PREFIX_CACHE.value()
+    if env is None:
+        return cache_dir() / "prefixes"
+    return None if env.strip().lower() == "off" else Path(env).expanduser()
 
 
 def extra_models_dirs() -> list[Path]:

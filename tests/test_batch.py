@@ -25,8 +25,9 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
+from summarizer.api import Summarizer
 from summarizer.batch import LOCK, MANIFEST, BatchLock, discover, read_manifest, run_batch
-from summarizer.errors import InputError
+from summarizer.errors import InputError, ModelError
 from summarizer.glossary import Glossary, default_glossary
 from summarizer.prompts import load_prompt
 from summarizer.report import write_index
@@ -159,11 +160,18 @@ def manifest_lines(out: Path) -> list[dict]:
     return lines
 
 
-def batch(rt: Runtime, glossary, inp: Path, out: Path, **kw):
+def summarizer_on(rt: Runtime, glossary: Glossary, **options) -> Summarizer:
+    """What the CLI hands run_batch, with a fake runtime and a test glossary."""
+    s = Summarizer(runtime=rt, **options)
+    s.glossary = glossary
+    return s
+
+
+def batch(rt: Runtime, glossary, inp: Path, out: Path, *, quality: str = "balanced", **kw):
     files = kw.pop("files", None)
     if files is None:
         files = discover(inp, out, kw.pop("glob", None), kw.pop("recursive", False))
-    return run_batch(rt, glossary, inp, out, files=files, **kw)
+    return run_batch(summarizer_on(rt, glossary, quality=quality), inp, out, files=files, **kw)
 
 
 # ---------------------------------------------------------------------------------------------- discover
@@ -190,7 +198,7 @@ def test_out_dir_that_holds_in_dir_or_is_a_file_is_refused(tmp_path: Path, gloss
         with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
             discover(inp, out)
         with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
-            run_batch(FakeRuntime(), glossary, inp, out, files=[inp / "a.txt"])
+            run_batch(summarizer_on(FakeRuntime(), glossary), inp, out, files=[inp / "a.txt"])
     write(tmp_path, "out.txt", "a file")
     with pytest.raises(InputError, match="exists and is not a folder"):
         discover(inp, tmp_path / "out.txt")
@@ -430,7 +438,7 @@ def test_out_dir_inside_in_dir_never_read_and_same_dir_refused(tmp_path: Path, g
     with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
         discover(inp, inp / "." / "sub" / "..")
     with pytest.raises(InputError, match="is IN_DIR or a folder that holds it"):
-        run_batch(FakeRuntime(), glossary, inp, inp, files=[inp / "a.txt"])
+        run_batch(summarizer_on(FakeRuntime(), glossary), inp, inp, files=[inp / "a.txt"])
 
 
 def test_outputs_never_overwrite_inputs(tmp_path: Path, glossary) -> None:
@@ -505,8 +513,9 @@ def test_other_runtime_kind_refused_for_brief(tmp_path: Path, glossary) -> None:
     rt = FakeRuntime()
     rt.kind = "seq2seq"
     write(tmp_path / "in", "a.txt", french())
-    with pytest.raises(Exception, match="needs a chat model"):
+    with pytest.raises(ModelError, match="cannot write a brief: it is a seq2seq model"):
         batch(rt, glossary, tmp_path / "in", tmp_path / "out")
+    assert read_manifest(tmp_path / "out") == {}  # refused before any input
 
 
 # ---------------------------------------------------------------------------------------------- CLI
@@ -767,9 +776,7 @@ def test_batch_with_the_real_default_model(tmp_path: Path) -> None:
 if __name__ == "__main__":  # the CLI, with the fake runtime instead of a model (see the module docstring)
     from summarizer import cli
 
-    from summarizer.api import Summarizer
-
-    def fake_load(model: str | None, options, task: str) -> Summarizer:
+    def fake_load(model: str | None, options, *tasks: str) -> Summarizer:
         print("fake model loaded", file=sys.stderr)
         delay = float(os.environ.get("FAKE_RUNTIME_DELAY", "0"))
         return Summarizer(runtime=FakeRuntime(parallel=options.parallel, delay=delay), options=options)

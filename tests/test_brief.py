@@ -7,13 +7,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from summarizer.brief import Briefer, brief_json, brief_markdown, numbered_article
+from summarizer.api import Summarizer
+from summarizer.brief import Briefer, attach_translation, brief_json, brief_markdown, numbered_article
 from summarizer.documents import read_document
 from summarizer.errors import GenerationError, InputError, ModelError
 from summarizer.glossary import Glossary, default_glossary
 from summarizer.grounding import english_date, ground_decisions, source_values, unsupported_numbers
 from summarizer.runtimes.base import Completion
-from summarizer.schema import SCHEMA_FILE, Brief, ModelDecision, brief_json_schema, brief_json_schema_text
+from summarizer.schema import (
+    SCHEMA_FILE, Brief, Decision, Evidence, ModelDecision, brief_json_schema, brief_json_schema_text,
+)
 from summarizer.segment import number_sentences
 from summarizer.translate import Translator
 
@@ -157,8 +160,8 @@ def test_brief_needs_a_chat_model():
     class Seq2Seq(ScriptedRuntime):
         kind = "seq2seq"
 
-    with pytest.raises(ModelError, match="chat model"):  # a model problem: exit 3
-        Briefer(Seq2Seq(lambda r: ""), default_glossary())
+    with pytest.raises(ModelError, match="cannot write a brief: it is a seq2seq model"):  # exit 3, before any request
+        Summarizer(runtime=Seq2Seq(lambda r: "")).brief(SEED)
 
 
 def test_brief_model_round_trips():
@@ -286,7 +289,8 @@ def test_usage_counts_every_request_of_a_brief_once(doc):
     requests = []
     for translator in (Translator(ScriptedRuntime(reply), Glossary()), None):  # the translation's tokens count too
         spent.clear()
-        usage = briefer.brief(doc, translator=translator).usage  # the same briefer: this brief's alone
+        brief = briefer.brief(doc)  # the same briefer: this brief's alone
+        usage = attach_translation(brief, translator.translate_document(doc)).usage if translator else brief.usage
         assert usage == {"prompt_tokens": sum(c.prompt_tokens for c in spent),
                          "completion_tokens": sum(c.completion_tokens for c in spent)}
         requests.append(len(spent))
@@ -340,3 +344,31 @@ def test_a_fragment_is_not_a_decision(doc):
     fragment = decision(what_was_decided_in_english="Bruno Millienne is", evidence_sentence_numbers=[7])
     brief = Briefer(runtime_with([decisions_json(decision(), fragment)]), default_glossary()).brief(doc)
     assert len(brief.decisions) == 1 and "empty actor or decision" in brief.grounding.dropped[0]
+
+
+def _decision(actor: str) -> Decision:
+    return Decision(id="D1", actor=actor, decision="The minister presented a reform.", status="proposed", date=None,
+                    location=None, figures=[], evidence=[Evidence(sentence=0, text="Le ministre du travail a présenté une réforme.")])
+
+
+@pytest.mark.parametrize(
+    ("actor", "answer", "final", "flag"),
+    [
+        ("Ministre du travail", "Minister of Labour", "Minister of Labour", "actor put into English (was 'Ministre du travail')"),
+        ("Le Senate", "the Senate", "the Senate", "actor put into English (was 'Le Senate')"),
+        ("ministre", "le ministre", "ministre", "actor left partly in French"),  # an answer still French is refused
+    ],
+)
+def test_an_actor_left_in_french_is_asked_into_english(actor, answer, final, flag):
+    runtime = ScriptedRuntime(lambda req: answer)
+    decision = _decision(actor)
+    Briefer(runtime, default_glossary()).english_actors([decision], "Le ministre du travail a présenté une réforme.")
+    assert decision.actor == final and decision.flags == [flag]
+    assert len(runtime.requests) == 1 and actor in last_user(runtime.requests[0])
+
+
+def test_an_english_actor_costs_no_request():
+    runtime = ScriptedRuntime(lambda req: "unused")
+    decisions = [_decision(a) for a in ("the Labour Ministry", "NATO", "Edouard Philippe", "the Paris prosecutor's office")]
+    Briefer(runtime, default_glossary()).english_actors(decisions, "Le ministre du travail a présenté une réforme.")
+    assert runtime.requests == [] and all(d.flags == [] for d in decisions)

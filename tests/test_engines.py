@@ -93,6 +93,7 @@ def test_each_engine_names_a_runtime_class_that_exists():
         ("serve", "chat", "llamacpp", ["translate", "brief"], None),
         ("serve", "chat", "openai", ["translate", "brief"], "it runs on openai, and only llamacpp models can"),
         ("serve", "chat", "transformers", ["translate", "brief"], "it runs on transformers, and only llamacpp models can"),
+        ("translate", "seq2seq", "llamacpp", ["translate"], "the llamacpp runtime cannot run seq2seq models"),
         ("brief", "seq2seq", None, None, "it is a seq2seq model, and only chat models can"),
         ("brief", "chat", None, None, None),
     ],
@@ -144,3 +145,27 @@ def test_a_bad_translate_model_setting_is_named_in_the_error(registered, monkeyp
     with pytest.raises(ModelError, match="SUMMARIZER_TRANSLATE_MODEL='no-such-model'"):
         summarizer.Summarizer().translate(SEED)
     assert registered.loaded == []
+
+
+@pytest.mark.parametrize(
+    ("runtime", "kind", "tasks", "error"),
+    [
+        ("llamacpp", "seq2seq", ["translate"], "the llamacpp runtime cannot run seq2seq models"),
+        ("transformers", "seq2seq", ["translate", "brief"], "tasks lists brief, but it is a seq2seq model"),
+        ("openai", "chat", ["translate", "brief"], None),
+    ],
+)
+def test_manifests_are_checked_against_the_same_table(runtime, kind, tasks, error):
+    from pydantic import ValidationError
+
+    from summarizer.models import ModelSpec
+
+    source = {"type": "server", "base_url": "http://127.0.0.1:8080/v1"} if runtime == "openai" else \
+        {"type": "path", "path": "/models/m.gguf"}
+    data = {"id": "m", "name": "m", "runtime": runtime, "kind": kind, "tasks": tasks, "licence": "x",
+            "context": 4096, "source": source}
+    if error is None:
+        assert ModelSpec.model_validate(data).tasks == tasks
+    else:
+        with pytest.raises(ValidationError, match=error):
+            ModelSpec.model_validate(data)

@@ -566,7 +566,7 @@ def test_bad_base_url(clean_env: pytest.MonkeyPatch, url: str) -> None:
 def test_only_gguf_models_can_be_served() -> None:
     from summarizer.serve import serve
 
-    with pytest.raises(ModelError, match="only GGUF"):
+    with pytest.raises(ModelError, match="cannot be served: it runs on openai, and only llamacpp models can"):
         serve(load_manifest(SERVER_MANIFEST), port=free_port())
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..engines import unfit
+
 #: A Hugging Face Hub repo id, `org/name`.
 REPO = r"[\w.-]+/[\w.-]+"
 
@@ -103,8 +105,9 @@ class ModelSpec(_Strict):
             raise ValueError("tasks has duplicates")
         if (self.kind == "seq2seq") != (self.prompt_format == "seq2seq"):
             raise ValueError(f"kind {self.kind!r} does not go with prompt_format {self.prompt_format!r}")
-        if self.kind == "seq2seq" and (self.runtime != "transformers" or self.tasks != ["translate"]):
-            raise ValueError("seq2seq models run on the transformers runtime and only translate")
+        for task in self.tasks:  # the engine table decides, as it does when a task is asked for
+            if why := unfit(task, interface=self.kind, engine_name=self.runtime):
+                raise ValueError(f"tasks lists {task}, but {why}")
         if (self.runtime == "openai") != isinstance(self.source, ServerSource):
             raise ValueError("the openai runtime, and only it, takes a server source")
         if self.runtime == "llamacpp" and isinstance(self.source, HubSource) and not self.source.gguf_file:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..models import ModelSpec
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,20 @@ class Runtime(ABC):
     #: tokens one request may hold (prompt + answer); None where unknown (a remote server)
     context: int | None = None
 
+    @classmethod
+    def from_spec(cls, spec: ModelSpec, *, context: int, parallel: int = 1, threads: int | None = None,
+                  verbose: bool = False, progress: Callable[[int, int], None] | None = None) -> Runtime:
+        """Load the model a manifest describes (what `load_runtime` calls through the engine table)."""
+        raise NotImplementedError
+
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         """Run chat requests (concurrently where the runtime can); results in request order.
         `on_result(i, completion)` is called as each one finishes, for progress reporting."""
         raise NotImplementedError(f"{self.name} runtime with {self.model_id} is not a chat model")
+
+    def cache_prefix(self, messages: list[dict[str, str]]) -> None:
+        """Told that the coming requests open with `messages` (a task's system prompt and examples): a
+        runtime that can keep their computed state between runs (llama.cpp) loads or builds it now."""
 
     def translate(
         self, texts: Sequence[str], max_tokens: int = 512, on_result: OnResult | None = None

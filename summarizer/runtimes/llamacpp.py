@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
+
+if TYPE_CHECKING:
+    from ..models import ModelSpec
 
 
 def server_params(path: Path, *, context: int, parallel: int, threads: int | None, verbose: bool) -> Any:
@@ -57,6 +60,16 @@ def start_server(params: Any, path: Path) -> Any:
 class LlamaCppRuntime(Runtime):
     name = "llamacpp"
     kind = "chat"
+
+    @classmethod
+    def from_spec(cls, spec: ModelSpec, *, context: int, parallel: int = 1, threads: int | None = None,
+                  verbose: bool = False, progress: Callable[[int, int], None] | None = None) -> LlamaCppRuntime:
+        from ..models import local_path
+
+        runtime = cls(local_path(spec, progress=progress), model_id=spec.id, context=context, parallel=parallel,
+                      threads=threads, verbose=verbose)
+        runtime.context = context
+        return runtime
 
     def __init__(
         self,

@@ -38,11 +38,12 @@ import ipaddress
 import json
 import random
 import socket
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,7 @@ class OpenAIRuntime(Runtime):
         read_timeout: float = 300.0,
         max_tries: int = 4,
         backoff: float = 0.5,
+        verbose: bool = False,
     ) -> None:
         url = _split(base_url.rstrip("/"), "server", "http(s)://host[:port]/v1")
         self.base_url = settings.redact_url(url.geturl())  # for messages: they must never show a password
@@ -103,12 +105,14 @@ class OpenAIRuntime(Runtime):
         self.read_timeout = read_timeout  # deadline for one exchange, from sending to the last byte
         self.max_tries = max(1, max_tries)
         self.backoff = backoff
+        self.verbose = verbose
         self._model_lock = threading.Lock()
         self._served: str | None = None if model == ANY_MODEL else model
         self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="openai")
 
     @classmethod
-    def from_spec(cls, spec: ModelSpec, *, parallel: int = 1) -> OpenAIRuntime:
+    def from_spec(cls, spec: ModelSpec, *, context: int | None = None, parallel: int = 1, threads: int | None = None,
+                  verbose: bool = False, progress: Callable[[int, int], None] | None = None) -> OpenAIRuntime:
         """Settings from the manifest's server source and `params`, overridden by the environment
         (SUMMARIZER_BASE_URL, SUMMARIZER_API_MODEL, SUMMARIZER_API_KEY, SUMMARIZER_API_TIMEOUT) so one
         manifest serves any server without editing it."""
@@ -133,6 +137,7 @@ class OpenAIRuntime(Runtime):
             api_key=settings.api_key(src.api_key_env),
             model_id=spec.id,
             parallel=parallel,
+            verbose=verbose,
             **timeouts,
             **tries,
         )
@@ -211,6 +216,7 @@ class OpenAIRuntime(Runtime):
                         f"cannot reach OpenAI-compatible server at {self.base_url}{via}: {exc} "
                         f"(after {attempt} tries); start one with `summarize serve` or set SUMMARIZER_BASE_URL"
                     ) from None
+                self._log(f"{self.base_url}: {exc}; retrying")
                 time.sleep(self._delay(attempt))
                 continue
             if status in (401, 403):
@@ -219,9 +225,15 @@ class OpenAIRuntime(Runtime):
                     "set SUMMARIZER_API_KEY"
                 )
             if status in RETRY_STATUSES and not last:
+                self._log(f"{self.base_url}: HTTP {status}; retrying")
                 time.sleep(self._delay(attempt, headers))
                 continue
             return status, data, attempt
+
+    def _log(self, message: str) -> None:
+        """Retries are silent unless asked for (-v): they are expected on a busy server."""
+        if self.verbose:
+            print(f"openai runtime: {message}", file=sys.stderr)
 
     # ------------------------------------------------------------------------------------------ model name
 

@@ -10,9 +10,9 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from transformers import (
@@ -29,16 +29,19 @@ from .. import settings
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
 
+if TYPE_CHECKING:
+    from ..models import ModelSpec
+
 #: `params` keys passed straight to `generate` (a manifest can tune decoding per model).
 _GENERATE_PARAMS = frozenset({"num_beams", "repetition_penalty", "no_repeat_ngram_size"})
 #: `params` keys for multilingual seq2seq models (NLLB, M2M): source language and forced target-language token.
 _LANGUAGE_PARAMS = frozenset({"src_lang", "tgt_lang"})
 
 
-def _quiet() -> None:
+def _quiet(verbose: bool) -> None:
     """transformers logs load reports, generation-config notices and progress bars meant for notebooks; the CLI
-    has its own output, so keep them out unless SUMMARIZER_VERBOSE is set."""
-    if settings.verbose():
+    has its own output, so keep them out unless asked for (-v or SUMMARIZER_VERBOSE)."""
+    if verbose or settings.verbose():
         return
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -103,6 +106,18 @@ class TransformersRuntime(Runtime):
 
     name = "transformers"
 
+    @classmethod
+    def from_spec(cls, spec: ModelSpec, *, context: int, parallel: int = 1, threads: int | None = None,
+                  verbose: bool = False, progress: Callable[[int, int], None] | None = None) -> TransformersRuntime:
+        from ..models import local_path
+
+        path = local_path(spec, progress=progress)
+        gguf = path.name if path.is_file() else None
+        runtime = cls(path.parent if gguf else path, model_id=spec.id, gguf_file=gguf, threads=threads,
+                      batch_size=max(parallel, 1), params=spec.params, verbose=verbose)
+        runtime.context = context
+        return runtime
+
     def __init__(
         self,
         path: str | Path,
@@ -112,8 +127,9 @@ class TransformersRuntime(Runtime):
         threads: int | None = None,
         batch_size: int = 4,
         params: dict[str, Any] | None = None,
+        verbose: bool = False,
     ) -> None:
-        _quiet()
+        _quiet(verbose)
         params = dict(params or {})
         unknown = set(params) - _GENERATE_PARAMS - _LANGUAGE_PARAMS
         if unknown:
