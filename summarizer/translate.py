@@ -272,7 +272,8 @@ class Translator:
     def prompt_version(self) -> str:
         return self.prompt["version"] if self.runtime.kind == "chat" else "seq2seq"
 
-    def _messages(self, text: str, context: str | None) -> list[dict[str, str]]:
+    def _prefix(self) -> list[dict[str, str]]:
+        """The messages every request opens with: system prompt and examples (the runtime may cache them)."""
         p = self.prompt
         messages = [{"role": "system", "content": p["system"]}]
         for ex in p.get("examples", []) if self.level.examples else []:
@@ -280,6 +281,11 @@ class Translator:
                 {"role": "user", "content": p["hint_header"] + ex["fr"]},
                 {"role": "assistant", "content": ex["en"]},
             ]
+        return messages
+
+    def _messages(self, text: str, context: str | None) -> list[dict[str, str]]:
+        p = self.prompt
+        messages = self._prefix()
         hints = ""
         terms = self.glossary.matches(text)
         if terms:
@@ -321,6 +327,8 @@ class Translator:
         todo = [i for i, t in enumerate(texts) if t.strip()]
         # Greedy seq2seq decoding gives the same output every time: one candidate, no retry.
         level = self.level if self.runtime.kind == "chat" else QUALITY["fast"]
+        if self.runtime.kind == "chat" and todo:
+            self.runtime.cache_prefix(self._prefix())
         total, done = len(todo) * level.candidates, 0
 
         def on_done() -> None:

@@ -141,7 +141,7 @@ class Runtime(ABC):
 
     def cache_prefix(self, messages: list[dict[str, str]]) -> None:
         """Told that the coming requests open with `messages` (a task's system prompt and examples): a
-        runtime that can keep their computed state between runs (llama.cpp) loads or builds it now."""
+        runtime that keeps their computed state (llama.cpp's slots) prepares it now, once for all."""
 
     def translate(
         self, texts: Sequence[str], max_tokens: int = 512, on_result: OnResult | None = None

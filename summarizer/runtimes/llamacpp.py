@@ -7,6 +7,7 @@ Requests are submitted from a thread pool so that several slots decode at once.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -14,11 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import settings
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
+from .prefix_cache import PrefixCache, ServerSlots, SlotError, llamacpp_setup, open_slot_files, prepare
 
 if TYPE_CHECKING:
     from ..models import ModelSpec
+
+log = logging.getLogger(__name__)
 
 
 def server_params(path: Path, *, context: int, parallel: int, threads: int | None, verbose: bool) -> Any:
@@ -84,8 +89,12 @@ class LlamaCppRuntime(Runtime):
         self.model_id = model_id
         self.parallel = max(1, parallel)
         started = time.perf_counter()
-        self._server = start_server(server_params(path, context=context, parallel=self.parallel,
-                                                  threads=threads, verbose=verbose), path)
+        self._params = server_params(path, context=context, parallel=self.parallel, threads=threads, verbose=verbose)
+        prefix_dir = settings.prefix_cache_dir()
+        if prefix_dir:
+            open_slot_files(self._params, prefix_dir)
+        self._server = start_server(self._params, path)
+        self._prefixes = PrefixCache(prefix_dir, llamacpp_setup(self._params)) if prefix_dir else None
         self.load_seconds = time.perf_counter() - started
         self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="llamacpp")
 
@@ -99,6 +108,13 @@ class LlamaCppRuntime(Runtime):
         if isinstance(out, dict) and "error" in out:
             return Completion(text="", finish_reason="error", seconds=seconds, error=str(out["error"]))
         return Completion.from_openai(out, seconds)
+
+    def cache_prefix(self, messages: list[dict[str, str]]) -> None:
+        """Start every slot from the prefix computed alone, loaded from the prefix cache when it is on."""
+        try:
+            prepare(messages, ServerSlots(self._server, self._params), self._prefixes)
+        except SlotError as exc:  # e.g. a prefix longer than a slot: the requests will say so themselves
+            log.warning("prompt prefix not prepared: %s", exc)
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         def run(i: int) -> Completion:
