@@ -10,6 +10,8 @@ from summarizer.brief import Briefer
 from summarizer.documents import read_document
 from summarizer.evaluate import evaluate_brief, load_gold
 from summarizer.glossary import default_glossary
+from summarizer.models import default_model
+from summarizer.runtimes import load_runtime
 from summarizer.runtimes.base import ChatRequest
 from summarizer.translate import Translator
 
@@ -38,6 +40,21 @@ def test_translates_a_short_paragraph(default_runtime):
     for expected in ("NATO", "Iraq", "3,500", "Thursday", "May 1"):
         assert expected in seg.target
     assert seg.issues == []
+
+
+def test_prefix_cache_leaves_translations_unchanged(tmp_path, monkeypatch):
+    """Greedy translations with the prefix computed in the run, built into the disk cache, and loaded
+    from it: the same, to the character. One slot: how llama.cpp batches two slots' requests varies
+    from run to run, with or without the cache."""
+    lines = ["Le ministre a annoncé mardi un plan de 3,5 milliards d'euros.", "La réunion a été reportée à juin."]
+    outputs, built = [], []
+    for setting in ("off", str(tmp_path), str(tmp_path)):
+        monkeypatch.setenv("SUMMARIZER_PREFIX_CACHE", setting)
+        with load_runtime(default_model(), parallel=1, context=2048) as runtime:
+            outputs.append([s.target for s in Translator(runtime, default_glossary()).translate_texts(lines)])
+        built.append({p.name: p.stat().st_ino for p in tmp_path.glob("*.kv")})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert built[0] == {} and len(built[1]) == 1 and built[2] == built[1]  # built once, then loaded as it was
 
 
 def test_heldout_brief_against_gold(default_runtime):
