@@ -33,3 +33,17 @@ class ScriptedRuntime(Runtime):
 
 def last_user(req: ChatRequest) -> str:
     return req.messages[-1]["content"]
+
+
+def seed_model(req: ChatRequest) -> str:
+    """A chat model that briefs the seed article plausibly (one checked NATO decision) and translates
+    every text as one NATO sentence: enough for the task layer to run end to end."""
+    if req.json_schema and "decided_by" in req.json_schema["properties"]:
+        return '{"decided_by": "NATO", "status": "adopted"}'
+    if req.json_schema:
+        return ('{"title_in_english": "NATO strengthens its Iraq mission", "decisions": [{"evidence_sentence_numbers": [2], '
+                '"who_decided_in_english": "NATO", "what_was_decided_in_english": "NATO will send 3,500 troops to Iraq.", '
+                '"status": "adopted", "when": null, "where": null, "figures": ["3,500"]}]}')
+    if "summary" in last_user(req):
+        return "NATO decided on Thursday to send 3,500 more troops to train Iraqi forces."
+    return "NATO is strengthening its training mission in Iraq."

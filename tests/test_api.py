@@ -8,21 +8,9 @@ import pytest
 import summarizer
 from summarizer.errors import ModelError
 
-from .fakes import ScriptedRuntime, last_user
+from .fakes import ScriptedRuntime, seed_model
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _fake_model(req):
-    if req.json_schema and "decided_by" in req.json_schema["properties"]:
-        return '{"decided_by": "NATO", "status": "adopted"}'
-    if req.json_schema:
-        return ('{"title_in_english": "NATO strengthens its Iraq mission", "decisions": [{"evidence_sentence_numbers": [2], '
-                '"who_decided_in_english": "NATO", "what_was_decided_in_english": "NATO will send 3,500 troops to Iraq.", '
-                '"status": "adopted", "when": null, "where": null, "figures": ["3,500"]}]}')
-    if "summary" in last_user(req):
-        return "NATO decided on Thursday to send 3,500 more troops to train Iraqi forces."
-    return "NATO is strengthening its training mission in Iraq."
 
 
 @pytest.fixture
@@ -31,7 +19,7 @@ def scripted(monkeypatch):
 
     def load_runtime(spec, **kw):
         loaded.append((spec.id, kw))
-        return ScriptedRuntime(_fake_model, model_id=spec.id)
+        return ScriptedRuntime(seed_model, model_id=spec.id)
 
     monkeypatch.setattr("summarizer.runtimes.load_runtime", load_runtime)
     return loaded

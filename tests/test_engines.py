@@ -15,7 +15,7 @@ from summarizer.errors import ModelError
 from summarizer.models import resolve
 from summarizer.runtimes.base import Completion
 
-from .fakes import ScriptedRuntime, last_user
+from .fakes import ScriptedRuntime, seed_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "otan-irak-2021.fr.txt"
@@ -23,7 +23,7 @@ SEED = ROOT / "seeds" / "otan-irak-2021.fr.txt"
 
 class RecordingRuntime(ScriptedRuntime):
     """A runtime registered as an engine (as `llm` tests register a mock model): `from_spec` records its
-    arguments; answers like a chat model that translates every line as "EN"."""
+    arguments; chats like `seed_model`, and as a seq2seq model translates every text as "EN"."""
 
     loaded: list[tuple[str, dict]] = []
     closed: list[str] = []
@@ -31,7 +31,7 @@ class RecordingRuntime(ScriptedRuntime):
     @classmethod
     def from_spec(cls, spec, **kw):
         cls.loaded.append((spec.id, kw))
-        runtime = cls(_reply, model_id=spec.id)
+        runtime = cls(seed_model, model_id=spec.id)
         runtime.kind = spec.kind
         return runtime
 
@@ -44,18 +44,6 @@ class RecordingRuntime(ScriptedRuntime):
 
     def close(self) -> None:
         RecordingRuntime.closed.append(self.model_id)
-
-
-def _reply(req) -> str:
-    if req.json_schema and "decided_by" in req.json_schema["properties"]:
-        return '{"decided_by": "NATO", "status": "adopted"}'
-    if req.json_schema:
-        return ('{"title_in_english": "NATO in Iraq", "decisions": [{"evidence_sentence_numbers": [2], '
-                '"who_decided_in_english": "NATO", "what_was_decided_in_english": "NATO will send 3,500 troops to Iraq.", '
-                '"status": "adopted", "when": null, "where": null, "figures": ["3,500"]}]}')
-    if "summary" in last_user(req):
-        return "NATO decided to send 3,500 more troops to Iraq."
-    return "EN"
 
 
 @pytest.fixture
