@@ -54,7 +54,10 @@ if TYPE_CHECKING:
     from .api import Summarizer
 
 Task = Literal["translate", "brief", "all"]
-TASKS: tuple[str, ...] = ("translate", "brief", "all")
+#: What each batch task runs, in order: the Summarizer tasks (each needs its model loaded).
+TASK_STEPS: dict[str, tuple[str, ...]] = {"translate": ("translate",), "brief": ("brief",),
+                                          "all": ("translate", "brief")}
+TASKS: tuple[str, ...] = tuple(TASK_STEPS)
 BatchProgress = Callable[[int, int, str, float], None]
 
 MANIFEST = "manifest.jsonl"
@@ -319,7 +322,7 @@ class _Run:
         self.summarizer, self.task, self.force, self.previous = summarizer, task, force, previous
         self.in_real, self.out_dir, self.out_real = in_dir.resolve(), out_dir, out_dir.resolve()
         self.stop = threading.Event()
-        tasks = {"translate": ["translate"], "brief": ["brief"], "all": ["translate", "brief"]}[task]
+        tasks = TASK_STEPS[task]
         runtimes = {t: summarizer.load(t) for t in tasks}  # refuses, before any input, a model unfit for a task
         #: the widest: a document waits for a free slot on every model it uses
         self.parallel = max(r.parallel for r in runtimes.values())

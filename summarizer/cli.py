@@ -473,7 +473,7 @@ def batch(
     Exit code 1 when some article failed; OUT_DIR/index.html shows every article side by side.
     """
     from .api import Options
-    from .batch import BatchLock, discover
+    from .batch import TASK_STEPS, BatchLock, discover
     from .report import write_index
 
     options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
@@ -482,7 +482,7 @@ def batch(
     if not files:
         raise InputError(f"no input files in {in_dir} (pattern: {glob or '*.txt, *.md, *.html, *.htm'})")
     with BatchLock(out_dir) as lock:  # before the model loads: a second run stops at once
-        tasks = {"translate": ("translate",), "brief": ("brief",), "all": ("brief", "translate")}[task.value]
+        tasks = TASK_STEPS[task.value]
         with _load(model, options, *tasks) as summarizer:
             report = _run_batch(summarizer, in_dir, out_dir, task.value, files, force, lock)
     _report_batch(report, ", ".join(dict.fromkeys(summarizer.spec_for(t).id for t in tasks)),
