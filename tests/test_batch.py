@@ -89,7 +89,8 @@ class FakeRuntime(Runtime):
             }).model_dump_json()
         if HEADER in user:
             return "EN " + user.rsplit(HEADER, 1)[1]
-        return "The city council approved a housing plan on Thursday. The opposition asked for a referendum."
+        return ("The city council approved a housing plan on Thursday. The opposition asked for a referendum. "
+                "The vote was close.")
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
         out = []

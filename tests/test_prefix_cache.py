@@ -271,3 +271,38 @@ def test_server_slots_turn_refusals_into_slot_errors(tmp_path, monkeypatch, stat
         server.http.shutdown()
     assert server.seen == [("/slots/1?action=restore", f"Bearer {params.api_keys[0]}", {"filename": "a.kv"}),
                            ("/slots/0?action=save", f"Bearer {params.api_keys[0]}", {"filename": "b.tmp"})]
+
+
+def test_slots_are_prepared_again_only_when_the_task_changes(tmp_path):
+    """A batch's documents share one preparation (a second one would wipe the article another
+    document has cached in a slot); another task's prefix in between makes the next call prepare."""
+    slots = FakeSlots(tmp_path)
+    prefix = prefix_cache.SlotPrefix(slots, PrefixCache(tmp_path, SETUP))
+    other = [{"role": "system", "content": "Brief."}]
+    assert prefix.ensure(PREFIX) == "built"
+    assert prefix.ensure([dict(m) for m in PREFIX]) == "kept" and slots.restored == [PREFIX]
+    assert prefix.ensure(other) == "built" and slots.state == [other, other]
+    assert prefix.ensure(PREFIX) == "restored" and slots.state == [PREFIX, PREFIX]
+
+
+def test_a_failed_preparation_is_tried_again(tmp_path):
+    slots = FakeSlots(tmp_path)
+    slots.fill = lambda slot, messages: (_ for _ in ()).throw(SlotError("prefix longer than the slot"))
+    prefix = prefix_cache.SlotPrefix(slots, None)
+    for _ in range(2):
+        with pytest.raises(SlotError):
+            prefix.ensure(PREFIX)
+
+
+def test_concurrent_callers_prepare_once(tmp_path):
+    import threading
+
+    slots = FakeSlots(tmp_path)
+    prefix = prefix_cache.SlotPrefix(slots, None)
+    results: list[str] = []
+    workers = [threading.Thread(target=lambda: results.append(prefix.ensure(PREFIX))) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(results) == ["computed", "kept", "kept", "kept"] and slots.fills == 2

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import settings
 from ..errors import ModelError
 from .base import ChatRequest, Completion, OnResult, Runtime
-from .prefix_cache import PrefixCache, ServerSlots, SlotError, llamacpp_setup, open_slot_files, prepare
+from .prefix_cache import PrefixCache, ServerSlots, SlotError, SlotPrefix, llamacpp_setup, open_slot_files
 
 if TYPE_CHECKING:
     from ..models import ModelSpec
@@ -94,7 +94,8 @@ class LlamaCppRuntime(Runtime):
         if prefix_dir:
             open_slot_files(self._params, prefix_dir)
         self._server = start_server(self._params, path)
-        self._prefixes = PrefixCache(prefix_dir, llamacpp_setup(self._params)) if prefix_dir else None
+        cache = PrefixCache(prefix_dir, llamacpp_setup(self._params)) if prefix_dir else None
+        self._prefix = SlotPrefix(ServerSlots(self._server, self._params), cache)
         self.load_seconds = time.perf_counter() - started
         self._pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="llamacpp")
 
@@ -110,9 +111,10 @@ class LlamaCppRuntime(Runtime):
         return Completion.from_openai(out, seconds)
 
     def cache_prefix(self, messages: list[dict[str, str]]) -> None:
-        """Start every slot from the prefix computed alone, loaded from the prefix cache when it is on."""
+        """Start every slot from the prefix computed alone, loaded from the prefix cache when it is on
+        (once while the task stays the same: `SlotPrefix`)."""
         try:
-            prepare(messages, ServerSlots(self._server, self._params), self._prefixes)
+            self._prefix.ensure(messages)
         except SlotError as exc:  # e.g. a prefix longer than a slot: the requests will say so themselves
             log.warning("prompt prefix not prepared: %s", exc)
 
@@ -127,4 +129,4 @@ class LlamaCppRuntime(Runtime):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        self._server = None
+        self._server = self._prefix = None  # the slots hold the server too

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -69,6 +70,31 @@ def prepare(messages: Messages, slots: Slots, cache: PrefixCache | None) -> str:
     for i in range(slots.count):
         slots.fill(i, messages)
     return "computed"
+
+
+class SlotPrefix:
+    """Which prefix the slots start from, prepared only when it changes.
+
+    A slot keeps a prefix's rows while it serves that task's requests (llama.cpp reuses the longest
+    common prefix of what the slot holds), so preparing the same prefix again only costs time. Worse,
+    in a batch it would wipe the article another document has cached in a slot, and wait for that
+    slot to finish first. So documents that share a task share one preparation; preparing another
+    task's prefix (translation, then brief) makes the next call prepare again."""
+
+    def __init__(self, slots: Slots, cache: PrefixCache | None) -> None:
+        self.slots, self.cache = slots, cache
+        self._current: Messages | None = None
+        self._lock = threading.Lock()  # a batch's workers call at once: one prepares, the others wait
+
+    def ensure(self, messages: Messages) -> str:
+        """"kept" when `messages` is what the slots were last prepared with, else what `prepare` did."""
+        with self._lock:
+            if messages == self._current:
+                return "kept"
+            self._current = None  # a failed preparation leaves the slots in no known state
+            how = prepare(messages, self.slots, self.cache)
+            self._current = [dict(m) for m in messages]
+            return how
 
 
 class PrefixCache:
