@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from .glossary import Glossary
 
@@ -68,3 +69,18 @@ def french_in_actor(actor: str, source: str, actor_words: dict[str, list[str]]) 
     french = {fold(f) for names in actor_words.values() for f in names} - set(actor_words)
     found += [w for w in _WORD.findall(actor) if fold(w) in french]
     return list(dict.fromkeys(w.lower() for w in found))
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """Folded French country name → English name (CLDR), where the two differ (Malte → Malta)."""
+    from babel import Locale
+
+    fr, en = Locale("fr"), Locale("en")
+    return {fold(name): en.territories[code] for code, name in fr.territories.items()
+            if code in en.territories and fold(name) != fold(en.territories[code])}
+
+
+def english_country(actor: str) -> str | None:
+    """The English name of an actor that is a country named in French ("Malte", "l'Allemagne"), else None."""
+    return _countries().get(fold(_OPENING_ARTICLE.sub("", actor.strip())))

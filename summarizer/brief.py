@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import actor_named, french_in_actor, is_person
+from .actors import actor_named, english_country, french_in_actor, is_person
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
@@ -197,10 +197,14 @@ class Briefer:
         return kept
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:
-        """Put into English the actors that French is left in ("Le Senate", "Ministre du travail"):
-        one short request each, on parallel slots; an answer still holding French is not taken, and
-        the decision is flagged instead."""
+        """Put into English the actors that French is left in: a country by its CLDR name (Malte), others
+        ("Le Senate", "Ministre du travail") by one short request each, on parallel slots; an answer
+        still holding French is not taken, and the decision is flagged instead."""
         words = self.prompt.get("actor_words", {})
+        for d in decisions:  # a country named in French needs no model: CLDR has its English name
+            if country := english_country(d.actor):
+                d.flags.append(f"actor put into English (was {d.actor!r})")
+                d.actor = country
         todo = [d for d in decisions if french_in_actor(d.actor, source, words)]
         if not todo or "actor_english" not in self.prompt:
             return

@@ -372,3 +372,12 @@ def test_an_english_actor_costs_no_request():
     decisions = [_decision(a) for a in ("the Labour Ministry", "NATO", "Edouard Philippe", "the Paris prosecutor's office")]
     Briefer(runtime, default_glossary()).english_actors(decisions, "Le ministre du travail a présenté une réforme.")
     assert runtime.requests == [] and all(d.flags == [] for d in decisions)
+
+
+@pytest.mark.parametrize(("actor", "english"), [("Malte", "Malta"), ("l'Allemagne", "Germany"), ("Espagne", "Spain")])
+def test_a_country_named_in_french_is_put_into_english_without_a_request(actor, english):
+    runtime = ScriptedRuntime(lambda req: "unused")
+    decision = _decision(actor)
+    Briefer(runtime, default_glossary()).english_actors([decision], "Malte a accepté d'accueillir le navire.")
+    assert decision.actor == english and decision.flags == [f"actor put into English (was {actor!r})"]
+    assert runtime.requests == []
