@@ -9,6 +9,7 @@ never invalid output.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, replace
 from collections.abc import Callable
@@ -42,6 +43,17 @@ VERIFY_MAX_TOKENS = 48
 ACTOR_MAX_TOKENS = 24
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
+
+
+#: How the summary request is told a decision's status and actor ("(only proposed, by X)"), when copied back.
+_STATUS_LABEL = re.compile(r"\s*\((?:only )?(?:decided|adopted|proposed|postponed|deferred|rejected), by [^()]*\)\s*;?",
+                           re.IGNORECASE)
+
+
+def _end_of_copied_decision(label: re.Match[str]) -> str:
+    """What replaces a copied status label: the end of the sentence it closed, if one is missing."""
+    ended = label.string[: label.start()].rstrip().endswith((".", "!", "?"))
+    return "." if label.group(0).endswith(";") and not ended else ""
 
 
 def numbered_article(sentences: list[Sentence]) -> str:
@@ -109,7 +121,13 @@ class Briefer:
         if out.finish_reason == "error" or not out.text.strip():
             raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
         text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
-        text = " ".join(split_sentences(text)[:MAX_SUMMARY_SENTENCES])
+        # Small models copy the decisions they were given, "(decided, by X)" included, and repeat
+        # a sentence: the labels go, and a sentence is said once.
+        text = _STATUS_LABEL.sub(_end_of_copied_decision, text)
+        kept: dict[str, str] = {}
+        for sentence in split_sentences(text):
+            kept.setdefault(" ".join(sentence.lower().split()), sentence)
+        text = " ".join(list(kept.values())[:MAX_SUMMARY_SENTENCES])
         return text, french_words(text, source), unknown_names(text, source, self.glossary)
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:

@@ -135,6 +135,14 @@ def test_summary_is_capped_at_five_sentences(doc):
     assert len(Briefer(rt, default_glossary()).brief(doc).summary.split(".")) - 1 == 5
 
 
+def test_summary_copying_the_decisions_it_was_given_loses_labels_and_repeats(doc):
+    copied = ("NATO will send 3,500 troops to Iraq (decided, by NATO); NATO will send 3,500 troops to Iraq. "
+              "The withdrawal from Afghanistan is put off (only Postponed, by the alliance). Allies will meet in February.")
+    brief = Briefer(runtime_with([decisions_json()], summary=copied), default_glossary()).brief(doc)
+    assert brief.summary == ("NATO will send 3,500 troops to Iraq. The withdrawal from Afghanistan is put off. "
+                             "Allies will meet in February.")
+
+
 def test_markdown_rendering(doc):
     rt = runtime_with([decisions_json(decision())])
     md = brief_markdown(Briefer(rt, default_glossary()).brief(doc))
