@@ -46,14 +46,14 @@ CHARS_PER_TOKEN_LOW = 4
 
 
 #: How the summary request is told a decision's status and actor ("(only proposed, by X)"), when copied back.
-_STATUS_LABEL = re.compile(r"\s*\((?:only )?(?:decided|adopted|proposed|postponed|deferred|rejected), by [^()]*\)\s*;?",
+_STATUS_LABEL = re.compile(r"\s*\((?:only )?(?:decided|adopted|proposed|postponed|deferred|rejected), by [^()]*\)(?:\s*[;.])?",
                            re.IGNORECASE)
 
 
 def _end_of_copied_decision(label: re.Match[str]) -> str:
     """What replaces a copied status label: the end of the sentence it closed, if one is missing."""
     ended = label.string[: label.start()].rstrip().endswith((".", "!", "?"))
-    return "." if label.group(0).endswith(";") and not ended else ""
+    return "." if label.group(0).endswith((";", ".")) and not ended else ""
 
 
 def numbered_article(sentences: list[Sentence]) -> str:

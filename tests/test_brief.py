@@ -137,10 +137,11 @@ def test_summary_is_capped_at_five_sentences(doc):
 
 def test_summary_copying_the_decisions_it_was_given_loses_labels_and_repeats(doc):
     copied = ("NATO will send 3,500 troops to Iraq (decided, by NATO); NATO will send 3,500 troops to Iraq. "
-              "The withdrawal from Afghanistan is put off (only Postponed, by the alliance). Allies will meet in February.")
+              "The withdrawal from Afghanistan is put off. (only Postponed, by the alliance). Allies meet (decided, by NATO) "
+              "in February.")
     brief = Briefer(runtime_with([decisions_json()], summary=copied), default_glossary()).brief(doc)
     assert brief.summary == ("NATO will send 3,500 troops to Iraq. The withdrawal from Afghanistan is put off. "
-                             "Allies will meet in February.")
+                             "Allies meet in February.")
 
 
 def test_markdown_rendering(doc):
