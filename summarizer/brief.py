@@ -33,8 +33,6 @@ from .translate import Translation, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
-#: Fewer sentences than this (in an article that has more) are asked again once.
-MIN_SUMMARY_SENTENCES = 3
 #: How the summary request is told a decision's status: words it can reuse, not labels to copy.
 STATUS_WORDS = {"adopted": "decided", "proposed": "only proposed", "deferred": "postponed", "rejected": "rejected"}
 #: Answer budget of the decisions request, and of one decision's check.
@@ -96,21 +94,14 @@ class Briefer:
         hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
         task = self.prompt["summary"].format(decisions=hint)
         messages = self._messages(article, title, task)
-        # an article shorter than the summary asked for is not asked for more
-        wanted = min(MIN_SUMMARY_SENTENCES, article.count("\n") + 1)
         text, french, names = self._summary(messages, source)
-        # one more try, naming the words to translate and the names to take from the article, and
-        # asking for more when the summary is too short to carry the article's key facts
-        count = len(split_sentences(text))
+        # one more try, naming the words to translate and the names to take from the article
         asks = [self.prompt[key].format(words=", ".join(found)) for key, found in
                 (("summary_english", french), ("summary_names", names)) if found and key in self.prompt]
-        if count < wanted and "summary_longer" in self.prompt:
-            asks.append(self.prompt["summary_longer"].format(count=count))
         if asks:
             retry = messages + [{"role": "assistant", "content": text}, {"role": "user", "content": "\n".join(asks)}]
             again, still, still_names = self._summary(retry, source)
-            short = (count < wanted) - (len(split_sentences(again)) < wanted)
-            if len(still) + len(still_names) - short < len(french) + len(names):
+            if len(still) + len(still_names) < len(french) + len(names):
                 text, french, names = again, still, still_names
         return text, unsupported_numbers(text, source_values(source)), french, names
 
