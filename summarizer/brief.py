@@ -43,9 +43,10 @@ ACTOR_MAX_TOKENS = 24
 CHARS_PER_TOKEN_LOW = 4
 
 
-#: How the summary request is told a decision's status and actor ("(only proposed, by X)"), when copied back.
-_STATUS_LABEL = re.compile(r"\s*\((?:only )?(?:decided|adopted|proposed|postponed|deferred|rejected), by [^()]*\)(?:\s*[;.])?",
-                           re.IGNORECASE)
+#: A decision's status and actor as the summary request is told them ("(only proposed, by X)"), copied back.
+_STATUS_LABEL = re.compile(
+    r"\s*\((?:only )?(?:" + "|".join(sorted({*STATUS_WORDS, *(w.split()[-1] for w in STATUS_WORDS.values())}))
+    + r"), by [^()]*\)(?:\s*[;.])?", re.IGNORECASE)
 
 
 def _end_of_copied_decision(label: re.Match[str]) -> str:
