@@ -30,18 +30,21 @@ def fold(text: str) -> str:
 
 
 def actor_named(actor: str, french: str, glossary: Glossary, actor_words: dict[str, list[str]]) -> bool:
-    """Whether a significant word of `actor` (or its French equivalent) occurs in `french`."""
+    """Whether a significant word of `actor` (or its French equivalent) occurs in `french`. An actor
+    with words that name a kind of body (`actor_words`: police, court, government) must have one of
+    those named: "the Paris police" is not named by a sentence about the Paris prosecutor's office."""
     text = fold(french)
     words = set(_WORD.findall(text))
     stems = {w[:4] for w in words if len(w) >= 4}
-    for word in (w for w in _WORD.findall(fold(actor)) if w not in _GENERIC and len(w) >= 2):
-        if word in words or (len(word) >= 4 and word[:4] in stems):
-            return True
-        if any(fold(f) in text for f in actor_words.get(word, [])):
-            return True
-        if any(fold(fr) in text for fr, en in glossary.terms.items() if word in _WORD.findall(fold(en))):
-            return True
-    return False
+
+    def named(word: str) -> bool:
+        return (word in words or (len(word) >= 4 and word[:4] in stems)
+                or any(fold(f) in text for f in actor_words.get(word, []))
+                or any(fold(fr) in text for fr, en in glossary.terms.items() if word in _WORD.findall(fold(en))))
+
+    significant = [w for w in _WORD.findall(fold(actor)) if w not in _GENERIC and len(w) >= 2]
+    body = [w for w in significant if w in actor_words]
+    return any(named(w) for w in body or significant)
 
 
 #: A person's name opening an actor: two or three capitalised words ("Jens Stoltenberg, …").

@@ -390,3 +390,18 @@ def test_a_country_named_in_french_is_put_into_english_without_a_request(actor, 
     Briefer(runtime, default_glossary()).english_actors([decision], "Malte a accepté d'accueillir le navire.")
     assert decision.actor == english and decision.flags == [f"actor put into English (was {actor!r})"]
     assert runtime.requests == []
+
+
+@pytest.mark.parametrize(("actor", "named"), [
+    ("the Paris prosecutor's office", True),
+    ("The Paris Police Department", False),  # the place it shares with the sentence is not the body
+    ("the city council", True),
+    ("Paris", True),
+    ("Jens Stoltenberg", False),
+])
+def test_an_actor_that_names_a_kind_of_body_needs_that_body_named(actor, named):
+    from summarizer.actors import actor_named
+    from summarizer.prompts import load_prompt
+
+    french = "Le parquet de Paris a ouvert une enquête préliminaire, a fait savoir le conseil municipal."
+    assert actor_named(actor, french, default_glossary(), load_prompt("brief")["actor_words"]) is named
