@@ -2,6 +2,10 @@
 claim is a ratio measured side by side, with the quality of both.
 
     python bench/same_run.py [--lines 1-20] [--pairs 2] [--threads N]
+    python bench/same_run.py --seed [--pairs 2]     # the seed article, as an article
+
+With `--seed`, A is `summarize translate` on the seed article and B sends the article's non-empty
+lines, one request each (what the tool translates); there is no reference, so no score.
 
 A (tool): `summarize translate --lines FILE` (its prompt prefix, checks and retries, model load).
 B (raw): a plain script that loads the same GGUF file with xllamacpp (2 slots) and sends one
@@ -22,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLORES = ROOT.parent / "shared" / "data" / "flores200-devtest-fra-eng"
+SEED = ROOT / "seeds" / "otan-irak-2021.fr.txt"
 
 RAW = r'''
 import json, os, sys
@@ -51,21 +56,29 @@ def main() -> None:
     ap.add_argument("--lines", default="1-20", help="FLORES devtest lines, 1-based inclusive range")
     ap.add_argument("--pairs", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", action="store_true", help="the seed article instead of FLORES lines")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from sacrebleu.metrics import BLEU, CHRF
 
     from summarizer.models import local_path, resolve
 
-    first, last = map(int, args.lines.split("-"))
-    src = (FLORES / "src.fr").read_text(encoding="utf-8").splitlines()[first - 1:last]
-    ref = (FLORES / "ref.en").read_text(encoding="utf-8").splitlines()[first - 1:last]
+    if args.seed:
+        src = [ln.strip() for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        ref = None
+        tool_input = [str(SEED)]
+    else:
+        first, last = map(int, args.lines.split("-"))
+        src = (FLORES / "src.fr").read_text(encoding="utf-8").splitlines()[first - 1:last]
+        ref = (FLORES / "ref.en").read_text(encoding="utf-8").splitlines()[first - 1:last]
     model = local_path(resolve(None))
     with tempfile.TemporaryDirectory() as tmp:
         src_file = Path(tmp, "src.fr")
         src_file.write_text("\n".join(src) + "\n", encoding="utf-8")
+        if not args.seed:
+            tool_input = ["--lines", str(src_file)]
         commands = {
-            "tool": [sys.executable, "-m", "summarizer", "translate", "--lines", str(src_file), "--threads",
+            "tool": [sys.executable, "-m", "summarizer", "translate", *tool_input, "--threads",
                      str(args.threads), "-o", str(Path(tmp, "tool.en"))],
             "raw": [sys.executable, "-c", RAW, str(model), str(src_file), str(Path(tmp, "raw.en")), str(args.threads)],
         }
@@ -78,10 +91,11 @@ def main() -> None:
                 print(f"pair {pair + 1} {name}: {seconds[name][-1]:.1f} s", flush=True)
         ratios = [t / r for t, r in zip(seconds["tool"], seconds["raw"])]
         print(f"\ntool/raw per pair: {', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}")
-        for name in commands:
+        for name in commands if ref else ():
             hyp = Path(tmp, f"{name}.en").read_text(encoding="utf-8").splitlines()
             print(f"{name}: chrF {CHRF().corpus_score(hyp, [ref]).score:.1f}, BLEU {BLEU().corpus_score(hyp, [ref]).score:.1f}")
-    print(f"FLORES devtest lines {args.lines}, {len(src)} lines; command: python bench/same_run.py " + " ".join(sys.argv[1:]))
+    what = f"the seed article, {len(src)} lines" if args.seed else f"FLORES devtest lines {args.lines}, {len(src)} lines"
+    print(f"{what}; command: python bench/same_run.py " + " ".join(sys.argv[1:]))
 
 
 if __name__ == "__main__":

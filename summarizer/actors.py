@@ -87,3 +87,38 @@ def _countries() -> dict[str, str]:
 def english_country(actor: str) -> str | None:
     """The English name of an actor that is a country named in French ("Malte", "l'Allemagne"), else None."""
     return _countries().get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
+
+
+#: What introduces the medium a statement was made on ("a déclaré mardi sur LCI", "au micro de France
+#: Inter", "dans une interview au Monde"): a channel or paper named there carried the statement, it did
+#: not take the decision. A bare "sur" is not enough ("un accord sur l'Iran").
+_MEDIUM = re.compile(
+    r"(?:\b(?:dit|declare|affirme|annonce|explique|estime|indique|assure|reagi|confie|precise|souligne|"
+    r"reconnu|ajoute|lance|martele|defendu|critique)e?s?(?:\s+[\w-]+){0,3}\s+sur|\bau micro d[eu']|\ba l'antenne d[eu']|\bdans les colonnes d[eu']|\binterviewee? par|"
+    r"\binterrogee? par|\binvitee? d[eu']|\bdans une interview a(?:u|ux)?|\bdans un entretien a(?:u|ux)?)"
+    r"\s*(?:l[ae]\s+|l'|les\s+)?$")
+
+
+def only_a_medium(actor: str, french: str) -> bool:
+    """Whether every place the French text names `actor` ("LCI") is where a statement was made ("a
+    déclaré sur LCI"), so the actor is the medium, not who decided. An actor not named at all is not."""
+    text = fold(french).replace("’", "'")
+    words = [w for w in _WORD.findall(fold(actor)) if w not in _GENERIC and len(w) >= 3 and w not in ("les", "des")]
+    # where the actor's first word occurs: the actor's name starts there
+    found = [m.start() for m in re.finditer(rf"\b{re.escape(words[0])}\b", text)] if words else []
+    return bool(found) and all(_MEDIUM.search(text[max(0, i - 40):i]) for i in found)
+
+
+def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> str | None:
+    """The English name of the one assembly a sentence reports voting ("Les députés ont approuvé … par
+    338 voix contre 215" → the National Assembly), else None: a vote is decided by who votes, not by
+    the minister who spoke or the government that asked. `bodies`: folded French words → English."""
+    text = fold(sentence).replace("’", "'")
+    if not any(fold(cue) in text for cue in vote_cues):
+        return None
+    spans = [(m.start(), m.end(), english) for french, english in bodies.items()
+             for m in re.finditer(rf"\b{re.escape(fold(french))}", text)]
+    # "députés européens" names the European Parliament, not the "députés" of the National Assembly
+    named = {e for s, t, e in spans if not any(s2 <= s and t <= t2 and t2 - s2 > t - s for s2, t2, _ in spans)}
+    return named.pop() if len(named) == 1 else None
+

@@ -266,7 +266,7 @@ class _Metered(Runtime):
     def __init__(self, inner: Runtime, stop: threading.Event, usage: Usage, on_tokens: Callable[[int], None]) -> None:
         self.inner, self.stop, self.usage, self.on_tokens = inner, stop, usage, on_tokens
         self.name, self.kind, self.model_id, self.parallel = inner.name, inner.kind, inner.model_id, inner.parallel
-        self.context = inner.context
+        self.context, self.local = inner.context, inner.local
 
     def _count(self, out: list[Completion]) -> list[Completion]:
         self.on_tokens(self.usage.add(out).completion_tokens)
@@ -314,6 +314,22 @@ class _Job:
     rel: str
 
 
+#: Local cores up to which a batch runs one document at a time. On 2 cores, 10 briefs with two
+#: documents in flight took 1.32x as long as one after another (bench/RESULTS.md, "Batch mode"):
+#: decoding two streams there is compute-bound like prompt processing, so overlapping documents
+#: only splits the cores, while one document's own parallel requests still use every slot.
+SERIAL_MAX_CORES = 2
+
+
+def documents_at_once(runtimes: Sequence[Runtime], threads: int | None) -> int:
+    """How many documents a batch keeps in flight: one per slot of the widest runtime, or one where a
+    runtime computes on this machine with at most `SERIAL_MAX_CORES` threads (`threads`, else the CPUs)."""
+    cores = threads or os.cpu_count() or 1
+    if cores <= SERIAL_MAX_CORES and any(r.local for r in runtimes):
+        return 1
+    return max(r.parallel for r in runtimes)
+
+
 class _Run:
     """State shared by the workers of one run_batch call."""
 
@@ -324,8 +340,9 @@ class _Run:
         self.stop = threading.Event()
         tasks = TASK_STEPS[task]
         runtimes = {t: summarizer.load(t) for t in tasks}  # refuses, before any input, a model unfit for a task
-        #: the widest: a document waits for a free slot on every model it uses
-        self.parallel = max(r.parallel for r in runtimes.values())
+        #: documents in flight: one per slot of the widest model (a document waits for a free slot on
+        #: every model it uses), except one at a time for a model on few local cores
+        self.parallel = documents_at_once(list(runtimes.values()), summarizer.options.threads)
         versions: dict[str, str] = {}
         if "translate" in tasks:
             versions["translate"] = summarizer.translator().prompt_version

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import actor_named, english_country, french_in_actor, is_person
+from .actors import actor_named, english_country, french_in_actor, is_person, only_a_medium, voting_body
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
@@ -195,16 +195,25 @@ class Briefer:
             first = d.evidence[0].sentence
             context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
                                              *(e.text for e in d.evidence)]))
-            named = actor_named(d.actor, context, self.glossary, words)
-            if actor and actor.lower() != d.actor.lower() and actor_named(actor, context, self.glossary, words):
+            named = self._named(d.actor, context)
+            if actor and actor.lower() != d.actor.lower() and self._named(actor, context):
                 # The check names the body that decided; the extraction often names the person quoted.
                 if not named or is_person(d.actor, words) and not is_person(actor, words):
                     d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
                     d.actor = self.glossary.enforce(actor)
                     named = True
+            body = voting_body(d.evidence[0].text, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
+            if body and body.lower() != d.actor.lower():
+                d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
+                d.actor, named = body, True
             if not named:
                 d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return kept
+
+    def _named(self, actor: str, context: str) -> bool:
+        """Whether `actor` is named in `context` as a party, not only as the medium of a statement ("sur LCI")."""
+        return (actor_named(actor, context, self.glossary, self.prompt.get("actor_words", {}))
+                and not only_a_medium(actor, context))
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:
         """Put into English the actors that French is left in: a country by its CLDR name (Malte), others

@@ -172,7 +172,8 @@ def batch(rt: Runtime, glossary, inp: Path, out: Path, *, quality: str = "balanc
     files = kw.pop("files", None)
     if files is None:
         files = discover(inp, out, kw.pop("glob", None), kw.pop("recursive", False))
-    return run_batch(summarizer_on(rt, glossary, quality=quality), inp, out, files=files, **kw)
+    threads = kw.pop("threads", None)
+    return run_batch(summarizer_on(rt, glossary, quality=quality, threads=threads), inp, out, files=files, **kw)
 
 
 # ---------------------------------------------------------------------------------------------- discover
@@ -479,8 +480,22 @@ def test_documents_run_concurrently_up_to_runtime_parallel(tmp_path: Path, gloss
     for n in range(4):
         write(inp, f"a{n}.txt", french(n))
     rt = FakeRuntime(parallel=parallel, delay=0.1)
-    report = batch(rt, glossary, inp, tmp_path / "out")
+    report = batch(rt, glossary, inp, tmp_path / "out", threads=4)
     assert report.counts["ok"] == 4 and rt.max_inflight == parallel
+
+
+@pytest.mark.parametrize(("threads", "local", "in_flight"), [(2, True, 1), (1, True, 1), (2, False, 3), (3, True, 3)])
+def test_few_local_cores_run_one_document_at_a_time(tmp_path: Path, glossary, threads: int, local: bool,
+                                                    in_flight: int) -> None:
+    """Two documents on two cores split the cores (measured slower than one after another); a remote
+    server's concurrency does not depend on the cores here."""
+    inp = tmp_path / "in"
+    for n in range(4):
+        write(inp, f"a{n}.txt", french(n))
+    rt = FakeRuntime(parallel=3, delay=0.1)
+    rt.local = local
+    report = batch(rt, glossary, inp, tmp_path / "out", threads=threads, task="translate")
+    assert report.counts["ok"] == 4 and rt.max_inflight == in_flight
 
 
 def test_input_named_like_the_report_is_skipped_with_a_reason(tmp_path: Path, glossary) -> None:

@@ -405,3 +405,55 @@ def test_an_actor_that_names_a_kind_of_body_needs_that_body_named(actor, named):
 
     french = "Le parquet de Paris a ouvert une enquête préliminaire, a fait savoir le conseil municipal."
     assert actor_named(actor, french, default_glossary(), load_prompt("brief")["actor_words"]) is named
+
+
+VOTE_ARTICLE = ("Le Parlement approuve l'application de traçage\n\n"
+                "Le gouvernement a présenté mardi son application de traçage aux députés.\n\n"
+                "Les députés ont approuvé le projet par 338 voix contre 215, a déclaré mercredi sur LCI le ministre.\n")
+
+
+@pytest.mark.parametrize(("sentence", "body"), [
+    ("Les députés ont approuvé le projet par 338 voix contre 215.", "the National Assembly"),
+    ("Au Sénat, 186 sénateurs ont voté pour et 127 ont voté contre.", "the Senate"),
+    ("Les députés européens ont voté à l'unanimité la directive.", "the European Parliament"),  # not the Assembly
+    ("Le conseil municipal a adopté le budget à main levée.", "the city council"),
+    ("Le gouvernement a présenté son projet au Sénat avant le vote à l'Assemblée nationale.", None),  # two assemblies
+    ("Le gouvernement a adopté le décret par ordonnance.", None),  # no vote
+])
+def test_a_vote_names_the_assembly_that_voted(sentence, body):
+    from summarizer.actors import voting_body
+    from summarizer.prompts import load_prompt
+
+    prompt = load_prompt("brief")
+    assert voting_body(sentence, prompt["vote_cues"], prompt["vote_bodies"]) == body
+
+
+@pytest.mark.parametrize(("actor", "french", "medium"), [
+    ("LCI", "Le député a déclaré mardi sur LCI que son groupe voterait contre.", True),
+    ("France Inter", "« Nous ne reculerons pas », a-t-il dit au micro de France Inter.", True),
+    ("Le Monde", "Dans une interview au Monde, la ministre a confirmé le report.", True),
+    ("LCI", "LCI a décidé de suspendre l'émission.", False),  # the channel decides here
+    ("Iran", "Les ministres ont trouvé un accord sur l'Iran.", False),  # a bare "sur" is not a medium
+    ("the Senate", "Le Sénat a voté le texte.", False),
+])
+def test_a_channel_or_paper_that_only_carried_a_statement_is_a_medium(actor, french, medium):
+    from summarizer.actors import only_a_medium
+
+    assert only_a_medium(actor, french) is medium
+
+
+def test_the_assembly_that_voted_is_the_actor_and_the_channel_is_not(tmp_path):
+    path = tmp_path / "vote.txt"
+    path.write_text(VOTE_ARTICLE, encoding="utf-8")
+    vote = read_document(path)
+    [s] = [s.index for s in number_sentences(vote.text) if "338" in s.text]
+    extracted = decision(who_decided_in_english="Cédric O", evidence_sentence_numbers=[s], when=None,
+                         what_was_decided_in_english="The tracing app was approved.", figures=["338"])
+    rt = runtime_with([decisions_json(extracted)], summary="MPs approved the tracing app.",
+                      check='{"is_decision": true, "decided_by": "LCI", "status": "adopted"}')
+    [d] = Briefer(rt, default_glossary()).brief(vote).decisions
+    assert d.actor == "the National Assembly"
+    # the check's "LCI" (the channel the minister spoke on) is not taken, though the extraction's
+    # person is named nowhere: the vote settles it
+    assert not any("'LCI' by the check" in f for f in d.flags)
+    assert any("the assembly whose vote the evidence reports (was 'Cédric O')" in f for f in d.flags)

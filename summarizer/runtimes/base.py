@@ -127,6 +127,9 @@ class Runtime(ABC):
     parallel: int = 1
     #: tokens one request may hold (prompt + answer); None where unknown (a remote server)
     context: int | None = None
+    #: whether requests run on this machine's CPU cores (False for a server elsewhere): batch mode
+    #: schedules documents by the local core count only for runtimes that use them
+    local: bool = True
 
     @classmethod
     def from_spec(cls, spec: ModelSpec, *, context: int, parallel: int = 1, threads: int | None = None,

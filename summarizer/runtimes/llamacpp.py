@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+#: Host memory for llama.cpp's prompt cache (MiB). An article's state is ~40-60 MB with the default
+#: model: room for the last twenty or so, where a brief needs its own back (a 256 MiB cap measured
+#: slower on 3 briefs, 164 vs 153 s; llama.cpp's default, 8 GiB, lets a long batch grow that much).
+CACHE_RAM_MIB = 1024
+
+
 def server_params(path: Path, *, context: int, parallel: int, threads: int | None, verbose: bool) -> Any:
     """llama.cpp server parameters shared by the in-process runtime and `summarize serve`."""
     import xllamacpp
@@ -40,6 +46,9 @@ def server_params(path: Path, *, context: int, parallel: int, threads: int | Non
     p.hostnames = ["127.0.0.1"]
     p.endpoint_metrics = True  # needed by start_server's readiness check
     p.warmup = True
+    # llama.cpp keeps the KV state of earlier prompts in host memory to restore them when a prompt
+    # comes back (a brief's summary after its checks used the slots)
+    p.cache_ram_mib = CACHE_RAM_MIB
     p.verbosity = 1 if verbose else -1
     p.log_json = False
     return p

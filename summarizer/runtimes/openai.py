@@ -75,6 +75,7 @@ class _Garbled(Exception):
 class OpenAIRuntime(Runtime):
     name = "openai"
     kind = "chat"
+    local = False
 
     def __init__(
         self,
