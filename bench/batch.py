@@ -1,7 +1,8 @@
 """Batch mode against one `summarize brief` process per article, on the OrangeSum sample.
 
 Sequential single-file calls reload the model for every article and decode one request at a
-time; `summarize batch --parallel 2` loads it once and keeps two documents in flight. Prints
+time; `summarize batch --parallel 2` loads it once and keeps one document per slot in flight (one
+at a time on a machine with 2 cores or fewer: `batch.documents_at_once`). Prints
 articles/min, generated tokens/s and peak RSS for each way, and the ratio.
 
 Each way runs in a child of this script (`--way`), so that RUSAGE_CHILDREN's ru_maxrss, the

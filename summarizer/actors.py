@@ -122,3 +122,21 @@ def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> 
     named = {e for s, t, e in spans if not any(s2 <= s and t <= t2 and t2 - s2 > t - s for s2, t2, _ in spans)}
     return named.pop() if len(named) == 1 else None
 
+
+def office_body(person: str, french: str, offices: dict[str, str]) -> str | None:
+    """The body a person named as an actor acts for, from the office the article gives them next to
+    their name ("le Premier ministre Edouard Philippe", "Muriel Pénicaud, ministre du Travail" → the
+    government), else None. `offices`: French office words → English body; exactly one must occur
+    within a few words of a mention of the person's surname."""
+    name = _NAME.match(re.sub(r"^(?:the|an?)\s+", "", person.strip(), flags=re.IGNORECASE))
+    if name is None:
+        return None
+    surname = fold(name.group(0).split()[-1])
+    text = fold(french).replace("’", "'")
+    for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        around = text[max(0, mention.start() - 50):mention.end() + 40]
+        found = {english for office, english in offices.items() if re.search(rf"\b{re.escape(fold(office))}\b", around)}
+        if len(found) == 1:
+            return found.pop()
+    return None
+

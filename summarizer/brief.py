@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import actor_named, english_country, french_in_actor, is_person, only_a_medium, voting_body
+from .actors import (actor_named, english_country, french_in_actor, is_person, office_body, only_a_medium,
+                     voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins, source_values, unsupported_numbers
@@ -172,6 +173,8 @@ class Briefer:
         answers = self._chat_all(requests)
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
+        offices = self.prompt.get("office_bodies", {})
+        article = " ".join(s.text for s in sentences)
         kept = []
         for d, out in zip(decisions, answers):
             try:
@@ -206,6 +209,9 @@ class Briefer:
             if body and body.lower() != d.actor.lower():
                 d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
                 d.actor, named = body, True
+            elif is_person(d.actor, words) and (office := office_body(d.actor, article, offices)):
+                d.flags.append(f"actor set to {office!r}, for whom the article says {d.actor!r} acts")
+                d.actor, named = office, True
             if not named:
                 d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return kept

@@ -457,3 +457,34 @@ def test_the_assembly_that_voted_is_the_actor_and_the_channel_is_not(tmp_path):
     # person is named nowhere: the vote settles it
     assert not any("'LCI' by the check" in f for f in d.flags)
     assert any("the assembly whose vote the evidence reports (was 'Cédric O')" in f for f in d.flags)
+
+
+@pytest.mark.parametrize(("person", "french", "body"), [
+    ("Edouard Philippe", "Le Premier ministre Edouard Philippe a annoncé jeudi la réforme.", "the government"),
+    ("Muriel Pénicaud, the Minister of Labor", "Muriel Pénicaud, ministre du Travail, a présenté le texte.",
+     "the government"),
+    ("Olivier Véran", "Plus tôt, Olivier Véran l'avait dit. Le ministre de la Santé Olivier Véran a tranché.",
+     "the government"),  # the mention that names the office
+    ("Anne Hidalgo", "La maire de Paris Anne Hidalgo a fermé les voies sur berge.", None),  # an office not listed
+    ("Jean Dupont", "Jean Dupont, ministre, a parlé avec le procureur de Lyon.", None),  # two offices around: unsure
+    ("NATO", "L'Otan a décidé jeudi.", None),  # not a person
+])
+def test_a_person_gives_way_to_the_body_their_office_acts_for(person, french, body):
+    from summarizer.actors import office_body
+    from summarizer.prompts import load_prompt
+
+    assert office_body(person, french, load_prompt("brief")["office_bodies"]) == body
+
+
+def test_a_minister_named_as_the_actor_becomes_the_government(tmp_path):
+    path = tmp_path / "reform.txt"
+    path.write_text("Réforme des retraites\n\nLe Premier ministre Edouard Philippe a présenté mardi son plan.\n\n"
+                    "Edouard Philippe a décidé de repousser l'âge légal de départ à 64 ans.\n", encoding="utf-8")
+    article = read_document(path)
+    [s] = [s.index for s in number_sentences(article.text) if "64 ans" in s.text]
+    extracted = decision(who_decided_in_english="Edouard Philippe", evidence_sentence_numbers=[s], when=None,
+                         what_was_decided_in_english="The legal retirement age moves to 64.", figures=[])
+    rt = runtime_with([decisions_json(extracted)], summary="The government raised the retirement age to 64.")
+    [d] = Briefer(rt, default_glossary()).brief(article).decisions
+    assert d.actor == "the government"
+    assert "actor set to 'the government', for whom the article says 'Edouard Philippe' acts" in d.flags
