@@ -128,15 +128,22 @@ def office_body(person: str, french: str, offices: dict[str, str]) -> str | None
     their name ("le Premier ministre Edouard Philippe", "Muriel Pénicaud, ministre du Travail" → the
     government), else None. `offices`: French office words → English body; exactly one must occur
     within a few words of a mention of the person's surname."""
-    name = _NAME.match(re.sub(r"^(?:the|an?)\s+", "", person.strip(), flags=re.IGNORECASE))
-    if name is None:
+    bare = person.strip()
+    name = _NAME.fullmatch(bare)
+    if name is None:  # "Joseph Muscat, the Prime Minister of Malta" already says whose office it is
         return None
-    surname = fold(name.group(0).split()[-1])
+    surname = fold(bare.split()[-1])
     text = fold(french).replace("’", "'")
     for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
         around = text[max(0, mention.start() - 50):mention.end() + 40]
-        found = {english for office, english in offices.items() if re.search(rf"\b{re.escape(fold(office))}\b", around)}
+        found = {english for office, english in offices.items()
+                 if any(not _DEMONYM.match(around, m.end()) for m in re.finditer(rf"\b{re.escape(fold(office))}\b", around))}
         if len(found) == 1:
             return found.pop()
     return None
+
+
+#: A nationality after an office ("premier ministre maltais", "ministre allemand"): another country's
+#: office, which "the government" would misname.
+_DEMONYM = re.compile(r"\s+\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine)\b")
 

@@ -461,8 +461,9 @@ def test_the_assembly_that_voted_is_the_actor_and_the_channel_is_not(tmp_path):
 
 @pytest.mark.parametrize(("person", "french", "body"), [
     ("Edouard Philippe", "Le Premier ministre Edouard Philippe a annoncé jeudi la réforme.", "the government"),
-    ("Muriel Pénicaud, the Minister of Labor", "Muriel Pénicaud, ministre du Travail, a présenté le texte.",
-     "the government"),
+    ("Muriel Pénicaud", "Muriel Pénicaud, ministre du Travail, a présenté le texte.", "the government"),
+    ("Joseph Muscat", "Le Premier ministre maltais Joseph Muscat a accepté le débarquement.", None),  # Malta's
+    ("Joseph Muscat, the Prime Minister of Malta", "Le Premier ministre Joseph Muscat a accepté.", None),  # says whose
     ("Olivier Véran", "Plus tôt, Olivier Véran l'avait dit. Le ministre de la Santé Olivier Véran a tranché.",
      "the government"),  # the mention that names the office
     ("Anne Hidalgo", "La maire de Paris Anne Hidalgo a fermé les voies sur berge.", None),  # an office not listed
