@@ -94,8 +94,9 @@ def english_country(actor: str) -> str | None:
 #: not take the decision. A bare "sur" is not enough ("un accord sur l'Iran").
 _MEDIUM = re.compile(
     r"(?:\b(?:dit|declare|affirme|annonce|explique|estime|indique|assure|reagi|confie|precise|souligne|"
-    r"reconnu|ajoute|lance|martele|defendu|critique)e?s?(?:\s+[\w-]+){0,3}\s+sur|\bau micro d[eu']|\ba l'antenne d[eu']|\bdans les colonnes d[eu']|\binterviewee? par|"
-    r"\binterrogee? par|\binvitee? d[eu']|\bdans une interview a(?:u|ux)?|\bdans un entretien a(?:u|ux)?)"
+    r"reconnu|ajoute|lance|martele|defendu|critique)e?s?(?:\s+[\w-]+){0,3}\s+sur"
+    r"|\bau micro d[eu']|\ba l'antenne d[eu']|\bdans les colonnes d[eu']|\binterviewee? par|\binterrogee? par"
+    r"|\binvitee? d[eu']|\bdans une interview a(?:u|ux)?|\bdans un entretien a(?:u|ux)?)"
     r"\s*(?:l[ae]\s+|l'|les\s+)?$")
 
 
@@ -123,27 +124,26 @@ def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> 
     return named.pop() if len(named) == 1 else None
 
 
+#: A nationality after an office ("premier ministre maltais", "ministre allemand"): another country's
+#: office, which "the government" would misname.
+_DEMONYM = re.compile(r"\s+\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine)\b")
+
+
 def office_body(person: str, french: str, offices: dict[str, str]) -> str | None:
     """The body a person named as an actor acts for, from the office the article gives them next to
     their name ("le Premier ministre Edouard Philippe", "Muriel Pénicaud, ministre du Travail" → the
     government), else None. `offices`: French office words → English body; exactly one must occur
     within a few words of a mention of the person's surname."""
     bare = person.strip()
-    name = _NAME.fullmatch(bare)
-    if name is None:  # "Joseph Muscat, the Prime Minister of Malta" already says whose office it is
+    if _NAME.fullmatch(bare) is None:  # "Joseph Muscat, the Prime Minister of Malta" says whose office it is
         return None
     surname = fold(bare.split()[-1])
     text = fold(french).replace("’", "'")
     for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
         around = text[max(0, mention.start() - 50):mention.end() + 40]
         found = {english for office, english in offices.items()
-                 if any(not _DEMONYM.match(around, m.end()) for m in re.finditer(rf"\b{re.escape(fold(office))}\b", around))}
+                 if any(not _DEMONYM.match(around, m.end())
+                        for m in re.finditer(rf"\b{re.escape(fold(office))}\b", around))}
         if len(found) == 1:
             return found.pop()
     return None
-
-
-#: A nationality after an office ("premier ministre maltais", "ministre allemand"): another country's
-#: office, which "the government" would misname.
-_DEMONYM = re.compile(r"\s+\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine)\b")
-

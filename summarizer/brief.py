@@ -157,7 +157,9 @@ class Briefer:
         """Check each decision with one short request on its evidence sentences alone (parallel
         slots), then in code: what the answer calls no decision is dropped (into `dropped`) unless
         the wording states a status; a status the answer and the wording agree on wins; an actor
-        must be named in the evidence, the sentence before it or the title."""
+        must be named in the evidence, the sentence before it or the title (as a party, not as the
+        channel a statement was made on); an assembly whose vote the evidence reports, or the body
+        a named person's office acts for, replaces the actor."""
         if not decisions:
             return decisions
         schema = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
@@ -174,6 +176,7 @@ class Briefer:
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         offices = self.prompt.get("office_bodies", {})
+        vote_cues, vote_bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
         article = " ".join(s.text for s in sentences)
         kept = []
         for d, out in zip(decisions, answers):
@@ -205,7 +208,7 @@ class Briefer:
                     d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
                     d.actor = self.glossary.enforce(actor)
                     named = True
-            body = voting_body(d.evidence[0].text, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
+            body = voting_body(d.evidence[0].text, vote_cues, vote_bodies)
             if body and body.lower() != d.actor.lower():
                 d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
                 d.actor, named = body, True
