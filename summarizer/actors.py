@@ -89,6 +89,11 @@ def english_country(actor: str) -> str | None:
     return _countries().get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
 
 
+def _plain(french: str) -> str:
+    """`fold`ed, with typographic apostrophes made plain: how the wording rules below read French."""
+    return fold(french).replace("’", "'")
+
+
 #: What introduces the medium a statement was made on ("a déclaré mardi sur LCI", "au micro de France
 #: Inter", "dans une interview au Monde"): a channel or paper named there carried the statement, it did
 #: not take the decision. A bare "sur" is not enough ("un accord sur l'Iran").
@@ -103,7 +108,7 @@ _MEDIUM = re.compile(
 def only_a_medium(actor: str, french: str) -> bool:
     """Whether every place the French text names `actor` ("LCI") is where a statement was made ("a
     déclaré sur LCI"), so the actor is the medium, not who decided. An actor not named at all is not."""
-    text = fold(french).replace("’", "'")
+    text = _plain(french)
     words = [w for w in _WORD.findall(fold(actor)) if w not in _GENERIC and len(w) >= 3 and w not in ("les", "des")]
     # where the actor's first word occurs: the actor's name starts there
     found = [m.start() for m in re.finditer(rf"\b{re.escape(words[0])}\b", text)] if words else []
@@ -114,7 +119,7 @@ def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> 
     """The English name of the one assembly a sentence reports voting ("Les députés ont approuvé … par
     338 voix contre 215" → the National Assembly), else None: a vote is decided by who votes, not by
     the minister who spoke or the government that asked. `bodies`: folded French words → English."""
-    text = fold(sentence).replace("’", "'")
+    text = _plain(sentence)
     if not any(fold(cue) in text for cue in vote_cues):
         return None
     spans = [(m.start(), m.end(), english) for french, english in bodies.items()
@@ -138,7 +143,7 @@ def office_body(person: str, french: str, offices: dict[str, str]) -> str | None
     if _NAME.fullmatch(bare) is None:  # "Joseph Muscat, the Prime Minister of Malta" says whose office it is
         return None
     surname = fold(bare.split()[-1])
-    text = fold(french).replace("’", "'")
+    text = _plain(french)
     for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
         around = text[max(0, mention.start() - 50):mention.end() + 40]
         found = {english for office, english in offices.items()
