@@ -28,8 +28,9 @@ first unpaired prediction that matches it (one-to-one, greedy).
 
 Metrics: translation chrF and BLEU (sacrebleu, with signatures) over aligned non-blank lines when
 the line counts agree, else over the whole text as one segment; summary fact recall, digit
-numbers whose value is not in the source (`numbers.unsupported_numbers`, the brief's own check;
-digits only: "30" is reported even when the source writes "trente") and sentence count;
+numbers whose value is not in the source and dates whose day and month it does not give together
+(`numbers.invented_figures`, the brief's own check; digits only: "30" is reported even when the
+source writes "trente") and sentence count;
 decision precision, recall and F1, status accuracy over the pairs, figure accuracy (required gold figures found in the paired prediction, by value), figure
 precision (paired predictions' figures that are required or accepted) and evidence grounding
 (predicted evidence texts found verbatim, whitespace-normalised, in the cleaned source).
@@ -48,7 +49,7 @@ from sacrebleu.metrics import BLEU, CHRF
 from .documents import read_document
 from .errors import InputError, describe_validation
 from .naming import OUTPUT_KINDS, input_stem, output_kind
-from .numbers import figure_value, figure_values, source_values, unsupported_numbers
+from .numbers import figure_value, figure_values, invented_figures
 from .schema import Brief, Status
 from .segment import split_sentences
 
@@ -208,11 +209,11 @@ def evaluate_translation(hyp_text: str, gold: Gold) -> dict[str, Any]:
 
 
 def evaluate_summary(summary: str, gold: Gold, source_text: str | None) -> dict[str, Any]:
-    """Fact recall, digit numbers absent from the source (by value), sentence count."""
+    """Fact recall, digit numbers and dates absent from the source (by value), sentence count."""
     recalled = [fact.id for fact in gold.facts if satisfies(summary, fact.require)]
     invented: list[str] | None = None
     if source_text is not None:
-        invented = unsupported_numbers(summary, source_values(source_text))
+        invented = invented_figures(summary, source_text)
     return {
         "fact_recall": _ratio(len(recalled), len(gold.facts)),
         "facts_recalled": recalled,

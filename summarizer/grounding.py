@@ -18,8 +18,8 @@ import re
 
 from .glossary import Glossary
 from .numbers import (
-    found_in, french_dates, french_numbers, join_digit_groups, model_numbers, normalise_number, source_values,
-    to_english_number, unsupported_numbers,
+    found_in, french_dates, french_numbers, invented_figures, join_digit_groups, model_numbers, normalise_number,
+    source_values, to_english_number,
 )
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
@@ -198,14 +198,18 @@ def ground_decisions(
         status, flag = check_status(d.status, primary, status_cues or {})
         if flag:
             flags.append(flag)
-        flags += [f"number {x!r} in the decision is not in the source" for x in unsupported_numbers(decision_text, known)]
+        flags += [f"{x!r} in the decision is not in the source" for x in invented_figures(decision_text, source)]
+        date = english_date(d.when)
+        if date and invented_figures(date, source):  # a day the article has, under a month it does not
+            flags.append(f"date {date!r} is not in the source; taken from the evidence")
+            date = None
         decisions.append(
             Decision(
                 id=f"D{n}",
                 actor=glossary.enforce(d.who_decided_in_english),
                 decision=decision_text,
                 status=status,
-                date=english_date(d.when) or evidence_date(primary),
+                date=date or evidence_date(primary),
                 location=english_date(d.where),
                 figures=figures or evidence_figures(primary),
                 evidence=[Evidence(sentence=i, text=sentences[i].text) for i in indices],

@@ -433,6 +433,42 @@ def unsupported_numbers(english: str, known: set[str]) -> list[str]:
     return list(dict.fromkeys(n.text for n in model_numbers(english) if not found_in(n, known)))
 
 
+_ENGLISH_MONTH = "|".join(FRENCH_MONTHS.values())
+_ORDINAL_END = r"(?:st|nd|rd|th)?"
+#: A day and an English month, either order ("March 12th", "12 March", "the 1st of May"); months
+#: are matched capitalised only, so that the verb "may" is not one.
+_ENGLISH_DAY_MONTH = re.compile(
+    rf"(?<![\w,.])(?:(?P<day>[12]\d|3[01]|0?[1-9]){_ORDINAL_END}\s+(?:of\s+)?(?P<month>{_ENGLISH_MONTH})"
+    rf"|(?P<month2>{_ENGLISH_MONTH})\s+(?:the\s+)?(?P<day2>[12]\d|3[01]|0?[1-9]){_ORDINAL_END})(?![\w,.]\d|\w)")
+_NUMERIC_DATE = re.compile(r"(?<![\w/.])([12]\d|3[01]|0?[1-9])[/.](1[0-2]|0?[1-9])(?:[/.]\d{2,4})?(?![\w/])")
+
+
+def source_days(source_fr: str) -> set[tuple[int, str]]:
+    """(day, English month) of every date of a French source: "12 mai" and "12/05/2020" give (12, "May")."""
+    days = {(d.day, d.month) for d in french_dates(source_fr) if d.day and d.month}
+    months = list(FRENCH_MONTHS.values())
+    return days | {(int(day), months[int(month) - 1]) for day, month in _NUMERIC_DATE.findall(source_fr)}
+
+
+def unsupported_dates(english: str, days: set[tuple[int, str]]) -> list[str]:
+    """Dates a model wrote in English ("March 12th") whose day and month the source, whose
+    `source_days` are `days`, does not give together: small models keep the day and invent the
+    month, which the number check alone lets through (12 is in the source)."""
+    out = []
+    for m in _ENGLISH_DAY_MONTH.finditer(english):
+        day, month = int(m["day"] or m["day2"]), m["month"] or m["month2"]
+        if (day, month) not in days and m.group(0) not in out:
+            out.append(m.group(0))
+    return out
+
+
+def invented_figures(english: str, source_fr: str) -> list[str]:
+    """What a model wrote in English that the French source does not have, by value: digit numbers
+    (`unsupported_numbers`) and dates (`unsupported_dates`), each once, as written."""
+    rest = _ENGLISH_DAY_MONTH.sub(" ", english)  # a date's day is checked with its month, not alone
+    return unsupported_dates(english, source_days(source_fr)) + unsupported_numbers(rest, source_values(source_fr))
+
+
 def figure_value(text: str) -> str | None:
     """The key of `text` when the whole of it is one number other than a time ("4,000",
     "2,5 milliards", "10 %"), else None."""

@@ -12,7 +12,8 @@ from summarizer.brief import Briefer, attach_translation, brief_json, brief_mark
 from summarizer.documents import read_document
 from summarizer.errors import GenerationError, InputError, ModelError
 from summarizer.glossary import Glossary, default_glossary
-from summarizer.grounding import english_date, ground_decisions, source_values, unsupported_numbers
+from summarizer.grounding import english_date, ground_decisions
+from summarizer.numbers import source_values, unsupported_numbers
 from summarizer.runtimes.base import Completion
 from summarizer.schema import (
     SCHEMA_FILE, Brief, Decision, Evidence, ModelDecision, brief_json_schema, brief_json_schema_text,
@@ -240,6 +241,30 @@ def test_french_left_in_the_summary_is_asked_again_then_reported(doc):
     assert brief.summary == "The mayor of Lyon decided the renovation." and brief.grounding.untranslated == []
     stubborn = runtime_with([decisions_json()], summary="The council voted des mesures.")
     assert Briefer(stubborn, default_glossary()).brief(doc).grounding.untranslated == ["des"]
+
+
+def test_a_date_the_article_does_not_have_is_asked_again_then_reported(doc):
+    invented = "NATO decided on March 1 to expand its training mission in Iraq to 4,000 troops."
+    summaries = iter([invented, SUMMARY])
+    rt = ScriptedRuntime(lambda req: NO_OPINION if is_check(req) else decisions_json() if req.json_schema
+                         else next(summaries))
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert brief.summary == SUMMARY and brief.grounding.summary_unsupported_numbers == []
+    assert "March 1" in rt.requests[-1].messages[-1]["content"]  # the retry names it (the article says "1er mai")
+    stubborn = runtime_with([decisions_json()], summary=invented)
+    brief = Briefer(stubborn, default_glossary()).brief(doc)
+    assert brief.summary == invented and brief.grounding.summary_unsupported_numbers == ["March 1"]
+    assert "figures or dates in the summary not found in the source: March 1" in brief_markdown(brief)
+
+
+def test_a_decision_date_the_article_does_not_have_gives_way_to_the_evidence():
+    sentences = number_sentences("Le conseil a voté jeudi 12 mai la rénovation de l'école.")
+    d = ModelDecision(**decision(evidence_sentence_numbers=[0], when="March 12", figures=[],
+                                 what_was_decided_in_english="The council voted on March 12 to renovate the school."))
+    [g], _ = ground_decisions([d], sentences, default_glossary())
+    assert g.date == "Thursday, May 12"
+    assert "date 'March 12' is not in the source; taken from the evidence" in g.flags
+    assert "'March 12' in the decision is not in the source" in g.flags
 
 
 def test_a_name_the_article_does_not_have_is_asked_again_then_reported_and_flagged(doc):

@@ -12,6 +12,7 @@ from summarizer.numbers import (
     english_numbers,
     french_dates,
     french_numbers,
+    invented_figures,
     missing_numbers,
     model_numbers,
     normalise_number,
@@ -269,3 +270,22 @@ def test_grounding_and_evaluation_agree_on_what_is_in_the_source(source: str, fi
                              status="adopted", when=None, where=None, figures=[figure])
     [decision], _ = ground_decisions([proposed], number_sentences(source), Glossary({}))
     assert (decision.flags == []) is in_source, decision.flags
+
+
+SOURCE_WITH_DATES = "Le préfet a signé mardi 12 mai un arrêté. Réunion le 1er juin et le 03/07/2020, avec 500 élus."
+
+
+@pytest.mark.parametrize("english, invented", [
+    ("The prefect signed an order on May 12.", []),
+    ("The prefect signed an order on 12th May; a meeting on the 1st of June.", []),
+    ("Meetings on June 1 and July 3.", []),  # a numeric date in the source ("03/07/2020") counts
+    ("The prefect signed an order on March 12th.", ["March 12th"]),  # the day is the source's, not the month
+    ("On 12 March, 500 officials met.", ["12 March"]),
+    ("On March 13th 2021, 600 officials met.", ["March 13th", "2021", "600"]),
+    ("The minister may 12 times refuse.", []),  # "may" is a verb, not a month
+    ("In May, 500 officials met.", []),
+])
+def test_invented_figures_checks_a_dates_day_and_month_together(english: str, invented: list[str]) -> None:
+    assert invented_figures(english, SOURCE_WITH_DATES) == invented
+    gold = Gold.model_validate({"source": "x.txt", "summary": "x", "facts": [], "decisions": []})
+    assert evaluate_summary(english, gold, SOURCE_WITH_DATES)["invented_numbers"] == invented
