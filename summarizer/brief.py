@@ -24,7 +24,7 @@ from .actors import (actor_named, english_country, french_in_actor, is_person, o
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins
-from .numbers import invented_figures, join_digit_groups
+from .numbers import invented_figures, join_digit_groups, restore_months
 from .prompts import load_prompt
 from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
@@ -108,7 +108,8 @@ class Briefer:
         return text, issues["summary_figures"], issues["summary_english"], issues["summary_names"]
 
     def _summary(self, messages: list[dict[str, str]], source: str) -> tuple[str, dict[str, list[str]]]:
-        """One summary request: the text (glossary applied, at most five sentences) and what is wrong
+        """One summary request: the text (glossary applied, at most five sentences, a date's invented
+        month put back: `restore_months`) and what is wrong
         with it, keyed by the prompt line that asks to fix it: figures and dates the source lacks,
         French words, names the source lacks."""
         out = self._chat(ChatRequest(messages=messages, max_tokens=320))
@@ -121,7 +122,7 @@ class Briefer:
         kept: dict[str, str] = {}
         for sentence in split_sentences(text):
             kept.setdefault(" ".join(sentence.lower().split()), sentence)
-        text = " ".join(list(kept.values())[:MAX_SUMMARY_SENTENCES])
+        text = restore_months(" ".join(list(kept.values())[:MAX_SUMMARY_SENTENCES]), source)
         return text, {"summary_figures": invented_figures(text, source),
                       "summary_english": french_words(text, source),
                       "summary_names": unknown_names(text, source, self.glossary)}

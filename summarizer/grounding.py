@@ -19,7 +19,7 @@ import re
 from .glossary import Glossary
 from .numbers import (
     found_in, french_dates, french_numbers, invented_figures, join_digit_groups, model_numbers, normalise_number,
-    source_values, to_english_number,
+    restore_months, source_values, to_english_number,
 )
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
@@ -55,15 +55,23 @@ def _english_digits(core: str) -> str:
 _NULLS = {"", "null", "none", "n/a", "na", "unknown", "not stated", "not specified", "-"}
 
 
+#: Parts of a day a French date carries ("mardi soir"), as English writes them after a weekday.
+_DAY_PARTS = {"matin": "morning", "après-midi": "afternoon", "apres-midi": "afternoon", "soir": "evening",
+              "soirée": "evening", "nuit": "night", "midi": "noon"}
+_DAY_PART = re.compile(r"(?<!\w)(" + "|".join(sorted(_DAY_PARTS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+
+
 def english_date(when: str | None) -> str | None:
-    """The model's date in English: French date words translated, null-like strings → None."""
+    """The model's date in English: French date words translated ("mardi soir" → "Tuesday evening"),
+    null-like strings → None."""
     if when is None or when.strip().lower() in _NULLS:
         return None
     out, last = [], 0
     for d in french_dates(when):
         out += [when[last : d.start], d.english]
         last = d.end
-    return ("".join(out) + when[last:]).strip()
+    english = ("".join(out) + when[last:]).strip()
+    return _DAY_PART.sub(lambda m: _DAY_PARTS[m.group(1).lower()], english)
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -194,13 +202,13 @@ def ground_decisions(
     decisions = []
     for n, (d, indices, figures, flags) in enumerate(kept, 1):
         primary = sentences[indices[0]].text
-        decision_text = join_digit_groups(glossary.enforce(d.what_was_decided_in_english))
+        decision_text = restore_months(join_digit_groups(glossary.enforce(d.what_was_decided_in_english)), source)
         status, flag = check_status(d.status, primary, status_cues or {})
         if flag:
             flags.append(flag)
         flags += [f"{x!r} in the decision is not in the source" for x in invented_figures(decision_text, source)]
-        date = english_date(d.when)
-        if date and invented_figures(date, source):  # a day the article has, under a month it does not
+        date = restore_months(english_date(d.when) or "", source)
+        if date and invented_figures(date, source):  # a year, or a day under a month, the article does not have
             flags.append(f"date {date!r} is not in the source; taken from the evidence")
             date = None
         decisions.append(

@@ -462,6 +462,22 @@ def unsupported_dates(english: str, days: set[tuple[int, str]]) -> list[str]:
     return out
 
 
+def restore_months(english: str, source_fr: str) -> str:
+    """`english` with the month of each date put back to the source's, when the source gives that
+    day under one other month only ("March 12th" where the article says "12 mai" → "May 12th"):
+    small models keep the day and invent the month."""
+    days = source_days(source_fr)
+
+    def restore(m: re.Match[str]) -> str:
+        day, month = int(m["day"] or m["day2"]), m["month"] or m["month2"]
+        months = {other for d, other in days if d == day}
+        if (day, month) in days or len(months) != 1:
+            return m.group(0)
+        return m.group(0).replace(month, months.pop())
+
+    return _ENGLISH_DAY_MONTH.sub(restore, english)
+
+
 def invented_figures(english: str, source_fr: str) -> list[str]:
     """What a model wrote in English that the French source does not have, by value: digit numbers
     (`unsupported_numbers`) and dates (`unsupported_dates`), each once, as written."""

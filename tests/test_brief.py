@@ -243,28 +243,37 @@ def test_french_left_in_the_summary_is_asked_again_then_reported(doc):
     assert Briefer(stubborn, default_glossary()).brief(doc).grounding.untranslated == ["des"]
 
 
-def test_a_date_the_article_does_not_have_is_asked_again_then_reported(doc):
-    invented = "NATO decided on March 1 to expand its training mission in Iraq to 4,000 troops."
+def test_a_figure_the_article_does_not_have_is_asked_again_then_reported(doc):
+    invented = "NATO decided in 2023 to expand its training mission in Iraq to 4,000 troops."
     summaries = iter([invented, SUMMARY])
     rt = ScriptedRuntime(lambda req: NO_OPINION if is_check(req) else decisions_json() if req.json_schema
                          else next(summaries))
     brief = Briefer(rt, default_glossary()).brief(doc)
     assert brief.summary == SUMMARY and brief.grounding.summary_unsupported_numbers == []
-    assert "March 1" in rt.requests[-1].messages[-1]["content"]  # the retry names it (the article says "1er mai")
+    assert "2023" in rt.requests[-1].messages[-1]["content"]  # the retry names it
     stubborn = runtime_with([decisions_json()], summary=invented)
     brief = Briefer(stubborn, default_glossary()).brief(doc)
-    assert brief.summary == invented and brief.grounding.summary_unsupported_numbers == ["March 1"]
-    assert "figures or dates in the summary not found in the source: March 1" in brief_markdown(brief)
+    assert brief.summary == invented and brief.grounding.summary_unsupported_numbers == ["2023"]
+    assert "figures or dates in the summary not found in the source: 2023" in brief_markdown(brief)
 
 
-def test_a_decision_date_the_article_does_not_have_gives_way_to_the_evidence():
+def test_a_dates_invented_month_is_put_back_without_asking_again(doc):
+    rt = runtime_with([decisions_json()], summary="The deadline for the withdrawal is March 1. " + SUMMARY)
+    brief = Briefer(rt, default_glossary()).brief(doc)  # the article says "1er mai"
+    assert brief.summary.startswith("The deadline for the withdrawal is May 1. ")
+    assert brief.grounding.summary_unsupported_numbers == [] and len(rt.requests) == 2  # decisions, summary: no retry
+
+
+def test_a_decision_date_the_article_does_not_have_is_put_right_or_gives_way_to_the_evidence():
     sentences = number_sentences("Le conseil a voté jeudi 12 mai la rénovation de l'école.")
     d = ModelDecision(**decision(evidence_sentence_numbers=[0], when="March 12", figures=[],
                                  what_was_decided_in_english="The council voted on March 12 to renovate the school."))
     [g], _ = ground_decisions([d], sentences, default_glossary())
+    assert g.date == "May 12" and g.decision == "The council voted on May 12 to renovate the school." and g.flags == []
+    [g], _ = ground_decisions([d.model_copy(update={"when": "12 mars 2019"})], sentences, default_glossary())
     assert g.date == "Thursday, May 12"
-    assert "date 'March 12' is not in the source; taken from the evidence" in g.flags
-    assert "'March 12' in the decision is not in the source" in g.flags
+    assert g.flags == ["date 'May 12, 2019' is not in the source; taken from the evidence"]
+    assert english_date("mardi soir") == "Tuesday evening"
 
 
 def test_a_name_the_article_does_not_have_is_asked_again_then_reported_and_flagged(doc):

@@ -14,6 +14,7 @@ from summarizer.numbers import (
     french_numbers,
     invented_figures,
     missing_numbers,
+    restore_months,
     model_numbers,
     normalise_number,
     source_values,
@@ -289,3 +290,10 @@ def test_invented_figures_checks_a_dates_day_and_month_together(english: str, in
     assert invented_figures(english, SOURCE_WITH_DATES) == invented
     gold = Gold.model_validate({"source": "x.txt", "summary": "x", "facts": [], "decisions": []})
     assert evaluate_summary(english, gold, SOURCE_WITH_DATES)["invented_numbers"] == invented
+
+
+def test_restore_months_puts_back_the_sources_month_for_a_day_it_gives_once() -> None:
+    assert restore_months("Signed on March 12th; met on June 1 and 3 July.", SOURCE_WITH_DATES) == (
+        "Signed on May 12th; met on June 1 and 3 July.")
+    two_months = "Le 12 mai et le 12 juin."  # the day under two months: which one is meant is unknown
+    assert restore_months("On March 12.", two_months) == "On March 12."
