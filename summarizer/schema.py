@@ -67,7 +67,7 @@ class Grounding(_Strict):
     flagged: int = Field(0, description="Decisions kept with flags.")
     summary_unsupported_numbers: list[str] = Field(
         default_factory=list, description="Numbers in the summary whose value is not in the source, and dates whose day "
-                                         "and month it does not give together, after one retry.")
+                                         "and month it does not give together.")
     untranslated: list[str] = Field(
         default_factory=list, description="French words left in the English summary after one retry.")
     unknown_names: list[str] = Field(
