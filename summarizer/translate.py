@@ -216,17 +216,16 @@ def _cut(sentence: str, limit: int) -> list[str]:
 class Quality:
     candidates: int  # translations per segment: greedy first, then sampled
     retries: int  # extra sampled tries for a segment whose best candidate has issues
-    examples: bool  # few-shot examples in the prompt
 
 
-#: fast: one greedy pass. balanced (default): few-shot examples and a retry for segments that
-#: fail a check (about the time of fast). best: three candidates per segment, chosen by agreement
+#: fast: one greedy pass. balanced (default): a retry for segments that fail a check (about the
+#: time of fast: one segment in ten fails). best: three candidates per segment, chosen by agreement
 #: (minimum Bayes risk with chrF): 3x the time. On the embedded 1.5B model the three are within
 #: run-to-run noise of one another on FLORES (bench/RESULTS.md); best is there for stronger models.
 QUALITY = {
-    "fast": Quality(candidates=1, retries=0, examples=False),
-    "balanced": Quality(candidates=1, retries=1, examples=True),
-    "best": Quality(candidates=3, retries=1, examples=True),
+    "fast": Quality(candidates=1, retries=0),
+    "balanced": Quality(candidates=1, retries=1),
+    "best": Quality(candidates=3, retries=1),
 }
 
 
@@ -273,10 +272,11 @@ class Translator:
         return self.prompt["version"] if self.runtime.kind == "chat" else "seq2seq"
 
     def _prefix(self) -> list[dict[str, str]]:
-        """The messages every request opens with: system prompt and examples (the runtime may cache them)."""
+        """The messages every request opens with: system prompt and the prompt file's examples, if it
+        has any (the runtime may cache them)."""
         p = self.prompt
         messages = [{"role": "system", "content": p["system"]}]
-        for ex in p.get("examples", []) if self.level.examples else []:
+        for ex in p.get("examples", []):
             messages += [
                 {"role": "user", "content": p["hint_header"] + ex["fr"]},
                 {"role": "assistant", "content": ex["en"]},

@@ -90,7 +90,7 @@ def test_candidates_reach_every_translation(recorded, tmp_path, path):
 
 @pytest.mark.parametrize("path", PATHS)
 def test_quality_reaches_every_translation(recorded, tmp_path, path):
-    run(tmp_path, path, "--quality", "fast")  # fast: no examples in the prompt, one candidate
+    run(tmp_path, path, "--quality", "fast")  # fast: one candidate, no retry
     requests = translation_requests(recorded)
     assert requests and all(len(r.messages) == 2 for r in requests)
     assert set(Counter(last_user(r) for r in requests).values()) == {1}

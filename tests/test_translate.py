@@ -189,11 +189,29 @@ def test_candidates_override_the_quality_level():
         Translator(rt, Glossary(), candidates=0)
 
 
-def test_fast_quality_has_no_examples_and_no_retry():
+def test_fast_quality_has_no_retry():
     rt = ScriptedRuntime(lambda req: "")
     [seg] = Translator(rt, Glossary(), quality="fast").translate_texts(["Bonjour à tous."])
     assert len(rt.requests) == 1 and seg.issues == ["empty"]
-    assert [m["role"] for m in rt.requests[0].messages] == ["system", "user"]
+    assert [m["role"] for m in rt.requests[0].messages] == ["system", "user"]  # the shipped prompt has no examples
+
+
+def test_a_prompt_folder_with_examples_sends_them_as_turns_before_the_text(tmp_path, monkeypatch):
+    from summarizer.prompts import load_prompt, prompts_dir
+
+    shipped = (prompts_dir() / "translate.toml").read_text(encoding="utf-8")
+    (tmp_path / "translate.toml").write_text(shipped + '\n[[examples]]\nfr = "Le chat dort."\nen = "The cat sleeps."\n',
+                                             encoding="utf-8")
+    monkeypatch.setenv("SUMMARIZER_PROMPTS_DIR", str(tmp_path))
+    load_prompt.cache_clear()
+    try:
+        rt = ScriptedRuntime(echo)
+        Translator(rt, Glossary(), quality="fast").translate_texts(["Bonjour à tous."])
+    finally:
+        load_prompt.cache_clear()
+    messages = rt.requests[0].messages
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1]["content"].endswith("Le chat dort.") and messages[2]["content"] == "The cat sleeps."
 
 
 def test_short_lines_get_their_block_as_context_but_headings_do_not():
