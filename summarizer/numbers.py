@@ -443,6 +443,11 @@ _ENGLISH_DAY_MONTH = re.compile(
 _NUMERIC_DATE = re.compile(r"(?<![\w/.])([12]\d|3[01]|0?[1-9])[/.](1[0-2]|0?[1-9])(?:[/.]\d{2,4})?(?![\w/])")
 
 
+def _day_month(match: re.Match[str]) -> tuple[int, str]:
+    """The day and the English month of a `_ENGLISH_DAY_MONTH` match."""
+    return int(match["day"] or match["day2"]), match["month"] or match["month2"]
+
+
 def source_days(source_fr: str) -> set[tuple[int, str]]:
     """(day, English month) of every date of a French source: "12 mai" and "12/05/2020" give (12, "May")."""
     days = {(d.day, d.month) for d in french_dates(source_fr) if d.day and d.month}
@@ -456,8 +461,7 @@ def unsupported_dates(english: str, days: set[tuple[int, str]]) -> list[str]:
     month, which the number check alone lets through (12 is in the source)."""
     out = []
     for m in _ENGLISH_DAY_MONTH.finditer(english):
-        day, month = int(m["day"] or m["day2"]), m["month"] or m["month2"]
-        if (day, month) not in days and m.group(0) not in out:
+        if _day_month(m) not in days and m.group(0) not in out:
             out.append(m.group(0))
     return out
 
@@ -469,7 +473,7 @@ def restore_months(english: str, source_fr: str) -> str:
     days = source_days(source_fr)
 
     def restore(m: re.Match[str]) -> str:
-        day, month = int(m["day"] or m["day2"]), m["month"] or m["month2"]
+        day, month = _day_month(m)
         months = {other for d, other in days if d == day}
         if (day, month) in days or len(months) != 1:
             return m.group(0)
