@@ -3,7 +3,7 @@ claim is a ratio measured side by side, with the quality of both.
 
     python bench/same_run.py [--lines 1-20] [--pairs 2] [--threads N]
     python bench/same_run.py --seed [--pairs 2]     # the seed article, as an article
-    python bench/same_run.py --quality fast         # the tool without examples and retry
+    python bench/same_run.py --quality fast         # the tool without its retry
 
 With `--seed`, A is `summarize translate` on the seed article and B sends the article's non-empty
 lines, one request each (what the tool translates); there is no reference, so no score.
@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", action="store_true", help="the seed article instead of FLORES lines")
-    ap.add_argument("--quality", default="balanced", help="the tool's --quality (fast: no examples, no retry)")
+    ap.add_argument("--quality", default="balanced", help="the tool's --quality (fast: no retry)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from sacrebleu.metrics import BLEU, CHRF
