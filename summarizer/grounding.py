@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 
 from .glossary import Glossary
 from .numbers import (
@@ -25,7 +26,7 @@ from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
 
 
-def _grounded_figures(figure: str, known: set[str]) -> list[tuple[str, bool]]:
+def _grounded_figures(figure: str, known: Set[str]) -> list[tuple[str, bool]]:
     """(English form, found in the source whose `source_values` are `known`) of each number in a
     model-written figure string."""
     out = []

@@ -23,9 +23,10 @@ Conventions (documented because checks depend on them):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 NumberKind = Literal["number", "percent", "ordinal", "year", "time"]
@@ -417,17 +418,19 @@ def model_numbers(text: str) -> list[Number]:
     return _numbers(_ENGLISH, text, _either_value, _ENGLISH_SCALES)
 
 
-def source_values(source_fr: str) -> set[str]:
-    """The keys of every figure of a French source (`figure_keys`), for `found_in`."""
-    return {key for number in french_numbers(source_fr) for key in figure_keys(number)}
+@lru_cache(maxsize=8)
+def source_values(source_fr: str) -> frozenset[str]:
+    """The keys of every figure of a French source (`figure_keys`), for `found_in`; kept for the
+    last few sources, which a brief checks once per decision and for its summary."""
+    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number))
 
 
-def found_in(number: Number, keys: set[str]) -> bool:
+def found_in(number: Number, keys: Set[str]) -> bool:
     """Whether `number` is one of the figures whose `figure_keys` are `keys` (a source's `source_values`)."""
     return not figure_keys(number).isdisjoint(keys)
 
 
-def unsupported_numbers(english: str, known: set[str]) -> list[str]:
+def unsupported_numbers(english: str, known: Set[str]) -> list[str]:
     """Digit numbers a model wrote in English (a summary, a decision) that are not in the source
     whose `source_values` are `known`, each once, as written."""
     return list(dict.fromkeys(n.text for n in model_numbers(english) if not found_in(n, known)))
@@ -448,14 +451,16 @@ def _day_month(match: re.Match[str]) -> tuple[int, str]:
     return int(match["day"] or match["day2"]), match["month"] or match["month2"]
 
 
-def source_days(source_fr: str) -> set[tuple[int, str]]:
-    """(day, English month) of every date of a French source: "12 mai" and "12/05/2020" give (12, "May")."""
+@lru_cache(maxsize=8)
+def source_days(source_fr: str) -> frozenset[tuple[int, str]]:
+    """(day, English month) of every date of a French source: "12 mai" and "12/05/2020" give (12, "May");
+    kept for the last few sources, as `source_values`."""
     days = {(d.day, d.month) for d in french_dates(source_fr) if d.day and d.month}
     months = list(FRENCH_MONTHS.values())
-    return days | {(int(day), months[int(month) - 1]) for day, month in _NUMERIC_DATE.findall(source_fr)}
+    return frozenset(days | {(int(day), months[int(month) - 1]) for day, month in _NUMERIC_DATE.findall(source_fr)})
 
 
-def unsupported_dates(english: str, days: set[tuple[int, str]]) -> list[str]:
+def unsupported_dates(english: str, days: Set[tuple[int, str]]) -> list[str]:
     """Dates a model wrote in English ("March 12th") whose day and month the source, whose
     `source_days` are `days`, does not give together: small models keep the day and invent the
     month, which the number check alone lets through (12 is in the source)."""
