@@ -24,6 +24,7 @@ from .numbers import french_numbers, missing_numbers, to_english_number
 from .propernames import missing_names
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
+from .segment import split_sentences
 
 Progress = Callable[[int, int], None]
 
@@ -163,6 +164,14 @@ def check(source: str, target: str, completion: Completion, glossary: Glossary |
         issues.append("repeated")
     if len(source) > 40 and not 0.4 <= len(target) / len(source) <= 2.2:
         issues.append("length")
+    return issues + content_issues(source, target, glossary)
+
+
+def content_issues(source: str, target: str, glossary: Glossary | None = None) -> list[str]:
+    """What of `source` is missing from, or left French in, `target`: figures, proper names, French
+    words. These can be told sentence by sentence, so a segment that fails only them is repairable
+    (`repairable`)."""
+    issues = []
     lost = missing_numbers(source, target)
     if lost:
         issues.append("numbers: " + ", ".join(lost))
@@ -173,6 +182,26 @@ def check(source: str, target: str, completion: Completion, glossary: Glossary |
     if names:
         issues.append("names: " + ", ".join(names))
     return issues
+
+
+_CONTENT_ISSUES = ("numbers:", "french:", "names:")
+
+
+def repairable(source: str, target: str, issues: Sequence[str],
+               glossary: Glossary | None = None) -> tuple[list[str], list[str], list[int]] | None:
+    """A failing segment's source and target sentences and the ones to translate again alone, when
+    only some of its sentences fail and they align one to one; None when the whole segment must go
+    again (one sentence, a cut-off or implausible output, sentences merged or split by the model).
+    Sending the failing sentence alone costs a fraction of the segment's tokens (a four-sentence
+    seed paragraph that dropped "2001": 20 generated tokens instead of 100) and its short context
+    is what makes the model keep the figure."""
+    if not issues or not all(i.startswith(_CONTENT_ISSUES) for i in issues):
+        return None
+    src, tgt = split_sentences(source), split_sentences(target)
+    if len(src) < 2 or len(src) != len(tgt):
+        return None
+    bad = [k for k, (s, t) in enumerate(zip(src, tgt)) if content_issues(s, t, glossary)]
+    return (src, tgt, bad) if 0 < len(bad) < len(src) else None
 
 
 def max_tokens(source: str) -> int:
@@ -303,16 +332,16 @@ class Translator:
             seed=attempt,
         )
 
-    def _run(self, texts: Sequence[str], contexts: Sequence[str | None], attempt: int,
-             on_done: Callable[[], None]) -> list[Completion]:
+    def _run(self, jobs: Sequence[tuple[str, str | None, int]], on_done: Callable[[], None]) -> list[Completion]:
+        """One completion per (text, context, attempt) job, sent together so the slots stay busy."""
         def tick(_i: int, _c: Completion) -> None:
             on_done()
 
         if self.runtime.kind == "seq2seq":
+            texts = [t for t, _, _ in jobs]
             out = self.runtime.translate(texts, max_tokens=max(map(max_tokens, texts)), on_result=tick)
         else:
-            reqs = [self._request(t, c, attempt) for t, c in zip(texts, contexts)]
-            out = self.runtime.chat(reqs, on_result=tick)
+            out = self.runtime.chat([self._request(*job) for job in jobs], on_result=tick)
         self.usage.add(out)
         return out
 
@@ -337,22 +366,44 @@ class Translator:
             if progress:
                 progress(done, total)
 
-        def run(indices: list[int], attempt: int) -> None:
-            results = self._run([texts[i] for i in indices], [contexts[i] for i in indices], attempt, on_done)
-            for i, completion in zip(indices, results):
-                target = self.glossary.enforce(clean_output(texts[i], completion.text), texts[i])
-                candidates[i].append((target, check(texts[i], target, completion, self.glossary)))
+        def add(i: int, target: str, completion: Completion) -> None:
+            target = self.glossary.enforce(target, texts[i])
+            candidates[i].append((target, check(texts[i], target, completion, self.glossary)))
 
-        # Every segment gets `candidates` tries (greedy, then sampled); the retries go only to
-        # segments whose best candidate still has issues.
+        # Every segment gets `candidates` tries (greedy, then sampled).
         for attempt in range(level.candidates):
-            run(todo, attempt)
+            results = self._run([(texts[i], contexts[i], attempt) for i in todo], on_done)
+            for i, completion in zip(todo, results):
+                add(i, clean_output(texts[i], completion.text), completion)
+        # Retries go only to segments whose best candidate still has issues: the failing sentences
+        # alone (greedy) where the segment is `repairable`, else the whole segment, sampled.
         for retry in range(level.retries):
             failing = [i for i in todo if min(len(c[1]) for c in candidates[i])]
             if not failing:
                 break
-            total += len(failing)
-            run(failing, level.candidates + retry)
+            plans = {i: repairable(texts[i], *min(candidates[i], key=lambda c: len(c[1])), self.glossary)
+                     for i in failing}
+            jobs: list[tuple[str, str | None, int]] = []
+            for i in failing:
+                plan = plans[i]
+                jobs += ([(plan[0][k], None, 0) for k in plan[2]] if plan
+                         else [(texts[i], contexts[i], level.candidates + retry)])
+            total += len(jobs)
+            results = iter(self._run(jobs, on_done))
+            for i in failing:
+                plan = plans[i]
+                if plan is None:
+                    completion = next(results)
+                    add(i, clean_output(texts[i], completion.text), completion)
+                    continue
+                src, tgt, bad = plan
+                fixed, completions = list(tgt), []
+                for k in bad:
+                    completions.append(next(results))
+                    fixed[k] = clean_output(src[k], completions[-1].text) or tgt[k]
+                # The spliced whole is checked as one candidate (with a failed sentence's completion, if
+                # any): `choose` keeps it only if it has fewer issues than the first translation.
+                add(i, " ".join(fixed), min(completions, key=lambda c: c.finish_reason == "stop"))
         for i in todo:
             segments[i].target, segments[i].issues = choose(candidates[i])
             segments[i].attempts = len(candidates[i])

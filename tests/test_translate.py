@@ -263,3 +263,47 @@ def test_a_lost_name_is_an_issue_retried_then_reported():
     [seg] = Translator(stubborn, default_glossary()).translate_texts([source])
     assert seg.issues == ["names: Lévothyrox"] and seg.attempts == 2 and not seg.lost
     assert check("L'Otan a décidé.", "The Otan decided.", Completion("x", "stop"), default_glossary()) == ["names: Otan"]
+
+
+def test_a_sentence_that_lost_a_figure_is_translated_again_alone_and_spliced_back():
+    source = ("L'Otan a décidé jeudi d'élargir sa mission. Les Talibans avaient été chassés après les attentats "
+              "du 11 septembre 2001. Le retrait est différé.")
+    first = ("NATO decided on Thursday to expand its mission. The Taliban were ousted after the September 11 "
+             "attacks. The withdrawal is postponed.")
+    sent: list[str] = []
+
+    def reply(req):
+        sent.append(segment_text(req))
+        if len(sent) == 1:
+            return first
+        return "The Taliban had been driven out after the attacks of September 11, 2001."
+
+    [seg] = Translator(ScriptedRuntime(reply), Glossary()).translate_texts([source])
+    # the retry sends only the failing sentence, greedy, and the other sentences stay as they were
+    assert sent[1] == "Les Talibans avaient été chassés après les attentats du 11 septembre 2001."
+    assert len(sent) == 2
+    assert seg.target == ("NATO decided on Thursday to expand its mission. The Taliban had been driven out after "
+                          "the attacks of September 11, 2001. The withdrawal is postponed.")
+    assert seg.issues == [] and seg.attempts == 2
+
+
+def test_a_segment_whose_sentences_do_not_align_is_retried_whole():
+    source = "L'Otan envoie 3.500 militaires. Ils partent en mai."
+    sent: list[str] = []
+
+    def reply(req):
+        sent.append(segment_text(req))
+        return "NATO sends troops, who leave in May." if len(sent) == 1 else "NATO sends 3,500 troops. They leave in May."
+
+    [seg] = Translator(ScriptedRuntime(reply), Glossary()).translate_texts([source])
+    # two source sentences, one target sentence: no safe splice (the model gets the English figure form)
+    assert sent == ["L'Otan envoie 3,500 militaires. Ils partent en mai."] * 2
+    assert seg.target == "NATO sends 3,500 troops. They leave in May." and seg.issues == []
+
+
+def test_a_spliced_repair_that_fixes_nothing_leaves_the_first_translation():
+    source = "L'Otan envoie 3.500 militaires. Ils partent en mai."
+    replies = iter(["NATO sends troops. They leave in May.", "NATO sends many troops."])
+    [seg] = Translator(ScriptedRuntime(lambda req: next(replies)), Glossary()).translate_texts([source])
+    assert seg.target == "NATO sends troops. They leave in May." and seg.issues == ["numbers: 3.500"]
+    assert seg.candidates == ["NATO sends troops. They leave in May.", "NATO sends many troops. They leave in May."]
