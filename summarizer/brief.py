@@ -28,7 +28,7 @@ from .numbers import invented_figures, join_digit_groups, restore_months
 from .prompts import load_prompt
 from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
-from .schema import MAX_DECISIONS, Brief, Decision, ModelDecisions, ModelInfo, Source
+from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source
 from .segment import Sentence, split_sentences
 from .translate import Translation, english_number_forms
 
@@ -39,6 +39,16 @@ STATUS_WORDS = {"adopted": "decided", "proposed": "only proposed", "deferred": "
 #: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
+DESCRIBE_MAX_TOKENS = 96
+#: Sentences described alone per article (`Briefer.uncovered`): one short request each.
+MAX_DESCRIBED = 2
+_STATUSES = ["adopted", "proposed", "deferred", "rejected"]
+#: The check's answer: is it a decision, who decided, status. A described sentence adds what was decided.
+CHECK_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
+                "properties": {"is_decision": {"type": "boolean"}, "decided_by": {"type": "string"},
+                               "status": {"enum": _STATUSES}}}
+DESCRIBE_SCHEMA = {**CHECK_SCHEMA, "required": [*CHECK_SCHEMA["required"], "decision"],
+                   "properties": {**CHECK_SCHEMA["properties"], "decision": {"type": "string"}}}
 ACTOR_MAX_TOKENS = 24
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
@@ -54,6 +64,33 @@ def _end_of_copied_decision(label: re.Match[str]) -> str:
     """What replaces a copied status label: the end of the sentence it closed, if one is missing."""
     ended = label.string[: label.start()].rstrip().endswith((".", "!", "?"))
     return "." if label.group(0).endswith((";", ".")) and not ended else ""
+
+
+def _answer(out: Completion) -> dict | None:
+    """A check's JSON answer, or None when there is none to use."""
+    try:
+        answer = json.loads(out.text) if out.finish_reason == "stop" else None
+    except json.JSONDecodeError:
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def split_votes(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str]) -> list[int]:
+    """Take off a decision the evidence sentences that report another body's vote (the extraction cites
+    "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté pour" under the government's plan)
+    and return their numbers: each is a decision of its own, to be described alone."""
+    split: list[int] = []
+    for d in decisions:
+        first = voting_body(d.evidence[0].text, vote_cues, bodies)
+        keep = [d.evidence[0]]
+        for e in d.evidence[1:]:
+            body = voting_body(e.text, vote_cues, bodies)
+            if body and body != first and body.lower() != d.actor.lower():
+                split.append(e.sentence)
+            else:
+                keep.append(e)
+        d.evidence = keep
+    return sorted(set(split))
 
 
 def numbered_article(sentences: list[Sentence]) -> str:
@@ -153,72 +190,105 @@ class Briefer:
             ]
         raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
 
+    def _question(self, task: str, sentences: str, **fields: str) -> list[dict[str, str]]:
+        """A short request on a few sentences alone, with the check's questions (`check_questions`)."""
+        user = self.prompt[task].format(sentences=sentences, questions=self.prompt["check_questions"], **fields)
+        return [{"role": "system", "content": self.prompt["system"]}, {"role": "user", "content": user}]
+
     def verify(self, decisions: list[Decision], sentences: list[Sentence], title: str | None,
                dropped: list[str]) -> list[Decision]:
-        """Check each decision with one short request on its evidence sentences alone (parallel
-        slots), then in code: what the answer calls no decision is dropped (into `dropped`) unless
-        the wording states a status; a status the answer and the wording agree on wins; an actor
-        must be named in the evidence, the sentence before it or the title (as a party, not as the
-        channel a statement was made on); an assembly whose vote the evidence reports, or the body
-        a named person's office acts for, replaces the actor."""
-        if not decisions:
+        """Check each decision with one short request on its evidence sentences alone, and describe the
+        sentences no decision covers (`uncovered`) with one each, all on parallel slots; then apply the
+        answers in code (`_apply_check`). A described sentence becomes a decision only when its answer
+        calls it one."""
+        split = split_votes(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
+        described = self.uncovered(decisions, sentences, split) if "describe" in self.prompt else []
+        if not decisions and not described:
             return decisions
-        schema = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
-                  "properties": {"is_decision": {"type": "boolean"}, "decided_by": {"type": "string"},
-                                 "status": {"enum": ["adopted", "proposed", "deferred", "rejected"]}}}
         requests = [
-            ChatRequest(messages=[{"role": "system", "content": self.prompt["system"]}, {"role": "user", "content":
-                        self.prompt["verify"].format(sentences="\n".join(english_number_forms(e.text) for e in d.evidence),
-                                                     decision=d.decision)}],
-                        max_tokens=VERIFY_MAX_TOKENS, json_schema=schema)
+            ChatRequest(messages=self._question("verify", "\n".join(english_number_forms(e.text) for e in d.evidence),
+                                                decision=d.decision),
+                        max_tokens=VERIFY_MAX_TOKENS, json_schema=CHECK_SCHEMA)
             for d in decisions
+        ] + [
+            ChatRequest(messages=self._question("describe", english_number_forms(sentences[n].text)),
+                        max_tokens=DESCRIBE_MAX_TOKENS, json_schema=DESCRIBE_SCHEMA)
+            for n in described
         ]
-        answers = self._chat_all(requests)
+        answers = [_answer(out) for out in self._chat_all(requests)]
+        source = " ".join(s.text for s in sentences)
+        new = [(n, a) for n, a in zip(described, answers[len(decisions):])
+               if a and a.get("is_decision") is True and len(str(a.get("decision", "")).split()) >= 3
+               and str(a.get("decided_by", "")).strip() and not french_words(str(a["decision"]), source)]
+        found, _ = ground_decisions(
+            [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
+                           what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,
+                           figures=[]) for n, a in new],
+            sentences, self.glossary, self.prompt.get("status_cues"))
+        for d in found:
+            d.flags.append("found by describing a sentence the extraction left out")
+        article = " ".join(s.text for s in sentences)
+        return [d for d, answer in zip(decisions + found, answers[:len(decisions)] + [a for _, a in new])
+                if self._apply_check(d, answer, sentences, title, article, dropped)]
+
+    def uncovered(self, decisions: list[Decision], sentences: list[Sentence], extra: list[int]) -> list[int]:
+        """Sentences worth describing alone: those split off a decision (`split_votes`), then those
+        whose wording states an act (adopted or rejected: "a validé", "ont voté contre") or reports an
+        assembly's vote but that no decision cites (the extraction of a whole article misses some), in
+        order, at most `MAX_DESCRIBED`. Wording of plans and deferrals is left out: on the seed it
+        found statements and headings of decisions already listed, for ~45 s more."""
+        cited = {e.sentence for d in decisions for e in d.evidence}
+        cues = self.prompt.get("status_cues", {})
+        vote_cues, bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
+        extra = [n for n in extra if n not in cited]
+        stated = [s.index for s in sentences if s.index not in cited and s.index not in extra
+                  and ({"adopted", "rejected"} & set(cued_status(s.text, cues))
+                       or voting_body(s.text, vote_cues, bodies))]
+        return (extra + stated)[:MAX_DESCRIBED]
+
+    def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
+                     article: str, dropped: list[str]) -> bool:
+        """Apply a check's answer to `d` in code; False when `d` is to be dropped (into `dropped`). What
+        the answer calls no decision is dropped unless the wording states a status; a status the answer
+        and the wording agree on wins; an actor must be named in the evidence, the sentence before it or
+        the title (as a party, not as the channel a statement was made on); an assembly whose vote the
+        evidence reports, or the body a named person's office acts for, replaces the actor."""
+        if answer is None:
+            d.flags.append("not verified: no valid answer to the check")
+            return True
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         offices = self.prompt.get("office_bodies", {})
         vote_cues, vote_bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
-        article = " ".join(s.text for s in sentences)
-        kept = []
-        for d, out in zip(decisions, answers):
-            try:
-                answer = json.loads(out.text) if out.finish_reason == "stop" else None
-            except json.JSONDecodeError:
-                answer = None
-            if not isinstance(answer, dict):
-                d.flags.append("not verified: no valid answer to the check")
-                kept.append(d)
-                continue
-            if answer.get("is_decision") is False and not cued_status(d.evidence[0].text, cues):
-                dropped.append(f"{d.decision[:80]}: not a decision, by the check and the wording")
-                continue
-            kept.append(d)
-            status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
-            if status and status != d.status:
-                cued = cued_status(d.evidence[0].text, cues)
-                if status in cued or d.status not in cued:
-                    d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
-                    d.status = status
-            first = d.evidence[0].sentence
-            context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
-                                             *(e.text for e in d.evidence)]))
-            named = self._named(d.actor, context)
-            if actor and actor.lower() != d.actor.lower() and self._named(actor, context):
-                # The check names the body that decided; the extraction often names the person quoted.
-                if not named or is_person(d.actor, words) and not is_person(actor, words):
-                    d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
-                    d.actor = self.glossary.enforce(actor)
-                    named = True
-            body = voting_body(d.evidence[0].text, vote_cues, vote_bodies)
-            if body and body.lower() != d.actor.lower():
-                d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
-                d.actor, named = body, True
-            elif is_person(d.actor, words) and (office := office_body(d.actor, article, offices)):
-                d.flags.append(f"actor set to {office!r}, for whom the article says {d.actor!r} acts")
-                d.actor, named = office, True
-            if not named:
-                d.flags.append("actor not named in the evidence, the sentence before it or the title")
-        return kept
+        if answer.get("is_decision") is False and not cued_status(d.evidence[0].text, cues):
+            dropped.append(f"{d.decision[:80]}: not a decision, by the check and the wording")
+            return False
+        status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
+        if status and status != d.status:
+            cued = cued_status(d.evidence[0].text, cues)
+            if status in cued or d.status not in cued:
+                d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
+                d.status = status
+        first = d.evidence[0].sentence
+        context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
+                                         *(e.text for e in d.evidence)]))
+        named = self._named(d.actor, context)
+        if actor and actor.lower() != d.actor.lower() and self._named(actor, context):
+            # The check names the body that decided; the extraction often names the person quoted.
+            if not named or is_person(d.actor, words) and not is_person(actor, words):
+                d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
+                d.actor = self.glossary.enforce(actor)
+                named = True
+        body = voting_body(d.evidence[0].text, vote_cues, vote_bodies)
+        if body and body.lower() != d.actor.lower():
+            d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
+            d.actor, named = body, True
+        elif is_person(d.actor, words) and (office := office_body(d.actor, article, offices)):
+            d.flags.append(f"actor set to {office!r}, for whom the article says {d.actor!r} acts")
+            d.actor, named = office, True
+        if not named:
+            d.flags.append("actor not named in the evidence, the sentence before it or the title")
+        return True
 
     def _named(self, actor: str, context: str) -> bool:
         """Whether `actor` is named in `context` as a party, not only as the medium of a statement ("sur LCI")."""
