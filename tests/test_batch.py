@@ -56,8 +56,9 @@ def french(n: int = 0, extra: str = "") -> str:
     )
 
 
-#: Requests per brief of the fake's one decision: decisions, its check, summary.
-BRIEF_REQUESTS = 3
+#: Requests per brief of the fake's one decision: decisions, its check, the two other sentences that
+#: state an act described alone (`Briefer.uncovered`), summary.
+BRIEF_REQUESTS = 5
 
 
 class FakeRuntime(Runtime):
