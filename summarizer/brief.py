@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import asdict, replace
 from collections.abc import Callable
+from typing import get_args
 
 from pydantic import ValidationError
 
@@ -28,7 +29,7 @@ from .numbers import invented_figures, join_digit_groups, restore_months
 from .prompts import load_prompt
 from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
-from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source
+from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence, split_sentences
 from .translate import Translation, english_number_forms
 
@@ -42,11 +43,10 @@ VERIFY_MAX_TOKENS = 48
 DESCRIBE_MAX_TOKENS = 96
 #: Sentences described alone per article (`Briefer.uncovered`): one short request each.
 MAX_DESCRIBED = 2
-_STATUSES = ["adopted", "proposed", "deferred", "rejected"]
 #: The check's answer: is it a decision, who decided, status. A described sentence adds what was decided.
 CHECK_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
                 "properties": {"is_decision": {"type": "boolean"}, "decided_by": {"type": "string"},
-                               "status": {"enum": _STATUSES}}}
+                               "status": {"enum": list(get_args(Status))}}}
 DESCRIBE_SCHEMA = {**CHECK_SCHEMA, "required": [*CHECK_SCHEMA["required"], "decision"],
                    "properties": {**CHECK_SCHEMA["properties"], "decision": {"type": "string"}}}
 ACTOR_MAX_TOKENS = 24
@@ -216,10 +216,10 @@ class Briefer:
             for n in described
         ]
         answers = [_answer(out) for out in self._chat_all(requests)]
-        source = " ".join(s.text for s in sentences)
+        article = " ".join(s.text for s in sentences)
         new = [(n, a) for n, a in zip(described, answers[len(decisions):])
                if a and a.get("is_decision") is True and len(str(a.get("decision", "")).split()) >= 3
-               and str(a.get("decided_by", "")).strip() and not french_words(str(a["decision"]), source)]
+               and str(a.get("decided_by", "")).strip() and not french_words(str(a["decision"]), article)]
         found, _ = ground_decisions(
             [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
                            what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,
@@ -227,7 +227,6 @@ class Briefer:
             sentences, self.glossary, self.prompt.get("status_cues"))
         for d in found:
             d.flags.append("found by describing a sentence the extraction left out")
-        article = " ".join(s.text for s in sentences)
         return [d for d, answer in zip(decisions + found, answers[:len(decisions)] + [a for _, a in new])
                 if self._apply_check(d, answer, sentences, title, article, dropped)]
 
