@@ -127,7 +127,8 @@ class Summarizer:
     def briefer(self) -> Briefer:
         from .brief import Briefer
 
-        return Briefer(self.load("brief"), self.glossary)
+        return Briefer(self.load("brief"), self.glossary, quality=self.options.quality,
+                       candidates=self.options.candidates)
 
     def _document(self, source: str | Path | Document) -> Document:
         if isinstance(source, Document):

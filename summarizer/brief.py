@@ -31,7 +31,7 @@ from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence, split_sentences
-from .translate import Translation, english_number_forms
+from .translate import Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 MAX_SUMMARY_SENTENCES = 5
@@ -99,9 +99,12 @@ def numbered_article(sentences: list[Sentence]) -> str:
 
 
 class Briefer:
-    def __init__(self, runtime: Runtime, glossary: Glossary) -> None:
+    def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced",
+                 candidates: int | None = None) -> None:
+        """`quality` and `candidates`: how the sentences a brief translates (`verify`) are translated."""
         self.runtime = runtime
         self.glossary = glossary
+        self.translator = Translator(runtime, glossary, quality=quality, candidates=candidates)
         self.prompt = load_prompt("brief")
         self.usage = Usage()
 
@@ -218,8 +221,17 @@ class Briefer:
         answers = [_answer(out) for out in self._chat_all(requests)]
         article = " ".join(s.text for s in sentences)
         new = [(n, a) for n, a in zip(described, answers[len(decisions):])
-               if a and a.get("is_decision") is True and len(str(a.get("decision", "")).split()) >= 3
-               and str(a.get("decided_by", "")).strip() and not french_words(str(a["decision"]), article)]
+               if a and a.get("is_decision") is True and str(a.get("decided_by", "")).strip()]
+        # Given one French sentence, the 1.5B model copies it as what was decided (every dev sentence
+        # tried): such a decision is told by the sentence's translation instead, one more short request.
+        copied = [(n, a) for n, a in new if len(str(a.get("decision", "")).split()) < 3
+                  or french_words(str(a["decision"]), article)]
+        if copied:
+            translated = self.translator.translate_texts([sentences[n].text for n, _ in copied])
+            for (_, a), segment in zip(copied, translated):
+                a["decision"] = "" if segment.lost else segment.target
+        new = [(n, a) for n, a in new
+               if len(str(a.get("decision", "")).split()) >= 3 and not french_words(str(a["decision"]), article)]
         found, _ = ground_decisions(
             [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
                            what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,

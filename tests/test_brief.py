@@ -476,7 +476,8 @@ def test_the_assembly_that_voted_is_the_actor_and_the_channel_is_not(tmp_path):
                          what_was_decided_in_english="The tracing app was approved.", figures=["338"])
     rt = runtime_with([decisions_json(extracted)], summary="MPs approved the tracing app.",
                       check='{"is_decision": true, "decided_by": "LCI", "status": "adopted"}')
-    [d] = Briefer(rt, default_glossary()).brief(vote).decisions
+    # (the article's other votes are described alone and listed too)
+    d = next(d for d in Briefer(rt, default_glossary()).brief(vote).decisions if d.evidence[0].sentence == s)
     assert d.actor == "the National Assembly"
     # the check's "LCI" (the channel the minister spoke on) is not taken, though the extraction's
     # person is named nowhere: the vote settles it
@@ -517,15 +518,17 @@ def test_a_minister_named_as_the_actor_becomes_the_government(tmp_path):
 
 
 def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone():
-    """The extraction cites only the council's vote; "Le préfet a validé…" is described alone and becomes a
-    decision. Plans and deferrals are not described, and an answer in French adds nothing."""
+    """The extraction cites only the council's vote; "Le préfet a validé…" and "Le Sénat a rejeté…" are
+    described alone and become decisions; plans and deferrals are not described. A description that
+    copies the French sentence is replaced by the sentence's translation."""
     doc = parse_document("La rénovation de l'école\n\nLe conseil municipal a voté jeudi la rénovation de l'école par "
                          "30 voix contre 5. Le maire a présenté un plan pour 2030. Le préfet a validé la demande de "
                          "la ville. La décision sur la piscine est reportée. Le Sénat a rejeté le projet de loi."
                          .encode(), "a.txt")
     sentences = number_sentences(doc.text)
-    prefect = next(s.index for s in sentences if "préfet" in s.text)
+    prefect, senate = (next(s.index for s in sentences if word in s.text) for word in ("préfet", "Sénat"))
     described: list[str] = []
+    translated: list[str] = []
 
     def reply(req):
         if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
@@ -537,18 +540,26 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
                                "decision": "Le Sénat a rejeté le projet de loi."})
         if is_check(req):
             return NO_OPINION
-        return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
-                                       what_was_decided_in_english="The city council voted to renovate the school.",
-                                       figures=["30", "5"])) if req.json_schema else "The council voted."
+        if req.json_schema:
+            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
+                                           what_was_decided_in_english="The city council voted to renovate the school.",
+                                           figures=["30", "5"]))
+        if "Translate into English:" in last_user(req):
+            translated.append(last_user(req))
+            return "The Senate rejected the bill."
+        return "The council voted."
 
     brief = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc)
     # the two sentences that state an act (validé, rejeté), each alone: not the plan, not the deferral
     assert len(described) == 2 and not any("piscine" in t or "maire" in t for t in described)
-    [council, found] = brief.decisions
+    assert len(translated) == 1 and "Le Sénat a rejeté le projet de loi." in translated[0]
+    [council, by_prefect, by_senate] = brief.decisions
     assert council.evidence[0].sentence == 1
-    assert (found.actor, found.status, found.decision) == ("the prefect", "adopted", "The prefect approved the town's request.")
-    assert [e.sentence for e in found.evidence] == [prefect]
-    assert "found by describing a sentence the extraction left out" in found.flags
+    assert (by_prefect.actor, by_prefect.status, by_prefect.decision) == (
+        "the prefect", "adopted", "The prefect approved the town's request.")
+    assert (by_senate.actor, by_senate.status, by_senate.decision) == ("the Senate", "rejected", "The Senate rejected the bill.")
+    assert [e.sentence for e in by_prefect.evidence] == [prefect] and [e.sentence for e in by_senate.evidence] == [senate]
+    assert all("found by describing a sentence the extraction left out" in d.flags for d in (by_prefect, by_senate))
 
 
 def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described():

@@ -81,11 +81,21 @@ def run(tmp_path: Path, path: str, *options: str) -> None:
 PATHS = ["translate", "brief", "batch-translate", "batch-all"]
 
 
+def tries(path: str, n: int) -> dict[str, int]:
+    """Requests per French line when each translation takes `n`: a brief also translates the body's
+    vote, which no extracted decision cites, to describe it (`Briefer.verify`)."""
+    brief = path in ("brief", "batch-all")
+    return {"Le conseil municipal vote le budget": n, "Le conseil municipal a voté le budget mardi.": n * (1 + brief)}
+
+
+def per_line(loads) -> dict[str, int]:
+    return dict(Counter(next(f for f in ENGLISH if last_user(r).endswith(f)) for r in translation_requests(loads)))
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_candidates_reach_every_translation(recorded, tmp_path, path):
     run(tmp_path, path, "--candidates", "3")
-    per_segment = Counter(last_user(r) for r in translation_requests(recorded))
-    assert set(per_segment.values()) == {3}, per_segment
+    assert per_line(recorded) == tries(path, 3)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -93,7 +103,7 @@ def test_quality_reaches_every_translation(recorded, tmp_path, path):
     run(tmp_path, path, "--quality", "fast")  # fast: one candidate, no retry
     requests = translation_requests(recorded)
     assert requests and all(len(r.messages) == 2 for r in requests)
-    assert set(Counter(last_user(r) for r in requests).values()) == {1}
+    assert per_line(recorded) == tries(path, 1)
 
 
 @pytest.mark.parametrize("path", PATHS)
