@@ -277,7 +277,8 @@ class Briefer:
         status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
         if status and status != d.status:
             cued = cued_status(d.evidence[0].text, cues)
-            if status in cued or d.status not in cued:
+            # as in `check_status`: wording of a deferral ("reportée", "a décidé de différer") outranks the rest
+            if (status in cued or d.status not in cued) and (not cued or cued[0] != "deferred" or status == "deferred"):
                 d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
                 d.status = status
         first = d.evidence[0].sentence

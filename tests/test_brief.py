@@ -575,3 +575,23 @@ def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described(
     vote = plan.model_copy(update={"actor": "the National Assembly", "evidence": [
         Evidence(sentence=1, text=sentences[1].text)]})
     assert split_votes([vote], prompt["vote_cues"], prompt["vote_bodies"]) == []
+
+
+def test_the_wording_of_a_deferral_outranks_the_checks_status(doc):
+    """"L'alliance a également décidé de différer son retrait" reads as decided too; the check's
+    "adopted" does not replace the extraction's "deferred" (as `check_status` rules for the extraction)."""
+    deferral = decision(evidence_sentence_numbers=[3], status="deferred", figures=[], when=None,
+                        what_was_decided_in_english="NATO put off its withdrawal from Afghanistan.")
+    rt = runtime_with([decisions_json(deferral)], check='{"is_decision": true, "decided_by": "NATO", "status": "adopted"}')
+    d = next(d for d in Briefer(rt, default_glossary()).brief(doc).decisions if d.evidence[0].sentence == 3)
+    assert d.status == "deferred" and not any("by the check" in f for f in d.flags)
+
+
+def test_wording_of_intent_or_a_request_is_a_proposal():
+    from summarizer.grounding import check_status
+    from summarizer.prompts import load_prompt
+
+    cues = load_prompt("brief")["status_cues"]
+    for sentence in ("Le gouvernement a l'intention de lancer dans les jours qui viennent cet outil.",
+                     "Le Premier ministre a demandé vendredi un second vote."):
+        assert check_status("adopted", sentence, cues)[0] == "proposed"
