@@ -224,14 +224,15 @@ class Briefer:
                if a and a.get("is_decision") is True and str(a.get("decided_by", "")).strip()]
         # Given one French sentence, the 1.5B model copies it as what was decided (every dev sentence
         # tried): such a decision is told by the sentence's translation instead, one more short request.
-        copied = [(n, a) for n, a in new if len(str(a.get("decision", "")).split()) < 3
-                  or french_words(str(a["decision"]), article)]
-        if copied:
+        def in_english(a: dict) -> bool:
+            text = str(a.get("decision", ""))
+            return len(text.split()) >= 3 and not french_words(text, article)
+
+        if copied := [(n, a) for n, a in new if not in_english(a)]:
             translated = self.translator.translate_texts([sentences[n].text for n, _ in copied])
             for (_, a), segment in zip(copied, translated):
                 a["decision"] = "" if segment.lost else segment.target
-        new = [(n, a) for n, a in new
-               if len(str(a.get("decision", "")).split()) >= 3 and not french_words(str(a["decision"]), article)]
+        new = [(n, a) for n, a in new if in_english(a)]
         found, _ = ground_decisions(
             [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
                            what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,
