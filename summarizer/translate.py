@@ -167,24 +167,16 @@ def check(source: str, target: str, completion: Completion, glossary: Glossary |
     return issues + content_issues(source, target, glossary)
 
 
+#: What `content_issues` checks, as its issues are labelled: what `repairable` can mend sentence by sentence.
+_CONTENT_LABELS = ("numbers", "french", "names")
+
+
 def content_issues(source: str, target: str, glossary: Glossary | None = None) -> list[str]:
     """What of `source` is missing from, or left French in, `target`: figures, proper names, French
     words. These can be told sentence by sentence, so a segment that fails only them is repairable
     (`repairable`)."""
-    issues = []
-    lost = missing_numbers(source, target)
-    if lost:
-        issues.append("numbers: " + ", ".join(lost))
-    french = french_words(target, source)
-    if french:
-        issues.append("french: " + ", ".join(french))
-    names = missing_names(source, target, glossary)
-    if names:
-        issues.append("names: " + ", ".join(names))
-    return issues
-
-
-_CONTENT_ISSUES = ("numbers:", "french:", "names:")
+    found = (missing_numbers(source, target), french_words(target, source), missing_names(source, target, glossary))
+    return [f"{label}: " + ", ".join(items) for label, items in zip(_CONTENT_LABELS, found) if items]
 
 
 def repairable(source: str, target: str, issues: Sequence[str],
@@ -195,7 +187,7 @@ def repairable(source: str, target: str, issues: Sequence[str],
     Sending the failing sentence alone costs a fraction of the segment's tokens (a four-sentence
     seed paragraph that dropped "2001": 20 generated tokens instead of 100) and its short context
     is what makes the model keep the figure."""
-    if not issues or not all(i.startswith(_CONTENT_ISSUES) for i in issues):
+    if not issues or not all(i.split(":", 1)[0] in _CONTENT_LABELS for i in issues):
         return None
     src, tgt = split_sentences(source), split_sentences(target)
     if len(src) < 2 or len(src) != len(tgt):
