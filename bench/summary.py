@@ -1,6 +1,7 @@
-"""Summary benchmark with the decisions held fixed: each article's summary asked again, given the
-decisions of the brief `bench/brief.py` saved for it, and scored against its gold facts. A summary
-prompt can so be compared on the same decisions, in a third of a full brief run.
+"""Summary benchmark with the decisions held fixed: each article's summary made again from the
+decisions of the brief `bench/brief.py` saved for it (its lede and their evidence, translated), and
+scored against its gold facts. The choice of sentences or the translation prompt can so be compared
+on the same decisions, in a fraction of a full brief run.
 
     python bench/brief.py --split dev                      # once: the saved briefs
     SUMMARIZER_PROMPTS_DIR=my-prompts python bench/summary.py [--split dev|heldout] [-m MODEL]
@@ -23,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from brief import SPLITS, articles  # noqa: E402
 
 from summarizer import Summarizer, load_document  # noqa: E402
-from summarizer.brief import numbered_article  # noqa: E402
 from summarizer.evaluate import evaluate_summary, load_gold  # noqa: E402
 from summarizer.schema import Brief  # noqa: E402
 
@@ -45,8 +45,7 @@ def main() -> None:
                 if brief.grounding.ignored_sentences:
                     sys.exit(f"{name}: its brief hid sentences from the model; re-run bench/brief.py instead")
                 started = time.perf_counter()
-                summary, invented, _, _ = briefer.summarize(numbered_article(doc.sentences), doc.title, doc.text,
-                                                            brief.decisions)
+                summary, invented, _, _ = briefer.summarize(doc.sentences, brief.decisions, doc.title, doc.text)
                 gold = load_gold(folder / f"{name}.gold.json")
                 score = evaluate_summary(summary, gold, doc.text)
                 recalled, facts = recalled + len(score["facts_recalled"]), facts + len(gold.facts)

@@ -1,15 +1,14 @@
 """The brief task: an English summary plus the article's key decisions, grounded in the source.
 
-Two requests share one prefix (system prompt + numbered article), so llama.cpp processes the
-article once: schema-constrained decisions, grounded in code, then a free-text summary asked
-to cover them. Invalid decision JSON gets one repair attempt; after that a `GenerationError`,
-never invalid output.
+Schema-constrained decisions over the numbered article, grounded in code and checked one by one
+with short requests on their evidence alone; then a summary made of the article's lede and its
+decisions' evidence, translated (`summary_sentences`). Invalid decision JSON gets one repair
+attempt; after that a `GenerationError`, never invalid output.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import asdict, replace
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from .actors import (actor_named, english_country, french_in_actor, is_person, o
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins
-from .numbers import invented_figures, join_digit_groups, restore_months
+from .numbers import invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
@@ -34,9 +33,13 @@ from .segment import Sentence, split_sentences
 from .translate import Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
+#: The summary translates the article's opening sentences (its lede: news puts the main facts first),
+#: then the first evidence of each decision, at most five in all (`summary_sentences`).
+LEDE_SENTENCES = 3
 MAX_SUMMARY_SENTENCES = 5
-#: How the summary request is told a decision's status: words it can reuse, not labels to copy.
-STATUS_WORDS = {"adopted": "decided", "proposed": "only proposed", "deferred": "postponed", "rejected": "rejected"}
+#: Fewer words than this is a fragment ("Ce dont il pourrait avoir besoin rapidement."), not worth a place.
+MIN_SUMMARY_WORDS = 8
+SENTENCE_ENDS = (".", "!", "?", "»", '"', "”")
 #: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
@@ -52,18 +55,6 @@ DESCRIBE_SCHEMA = {**CHECK_SCHEMA, "required": [*CHECK_SCHEMA["required"], "deci
 ACTOR_MAX_TOKENS = 24
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
-
-
-#: A decision's status and actor as the summary request is told them ("(only proposed, by X)"), copied back.
-_STATUS_LABEL = re.compile(
-    r"\s*\((?:only )?(?:" + "|".join(sorted({*STATUS_WORDS, *(w.split()[-1] for w in STATUS_WORDS.values())}))
-    + r"), by [^()]*\)(?:\s*[;.])?", re.IGNORECASE)
-
-
-def _end_of_copied_decision(label: re.Match[str]) -> str:
-    """What replaces a copied status label: the end of the sentence it closed, if one is missing."""
-    ended = label.string[: label.start()].rstrip().endswith((".", "!", "?"))
-    return "." if label.group(0).endswith((";", ".")) and not ended else ""
 
 
 def _answer(out: Completion) -> dict | None:
@@ -93,6 +84,35 @@ def split_votes(decisions: list[Decision], vote_cues: list[str], bodies: dict[st
     return sorted(set(split))
 
 
+def _folded(text: str | None) -> str:
+    return " ".join((text or "").split()).lower()
+
+
+def summary_sentences(sentences: list[Sentence], decisions: list[Decision], title: str | None) -> list[Sentence]:
+    """The sentences a summary is made of, in article order: the first `LEDE_SENTENCES` whole sentences,
+    then each decision's first evidence that is one, at most `MAX_SUMMARY_SENTENCES`. A whole sentence
+    ends like one and has `MIN_SUMMARY_WORDS`: not the title, a heading, a photo caption ("… ©AFP"), a
+    list that trails off ("…"), nor a sentence the article repeats. The 1.5B model's own summaries
+    carried fewer of the gold facts than these sentences translated (bench/RESULTS.md)."""
+    seen = {_folded(title)}
+    whole: list[int] = []
+    for s in sentences:
+        text = s.text.rstrip()
+        if (_folded(text) not in seen and len(text.split()) >= MIN_SUMMARY_WORDS
+                and text.endswith(SENTENCE_ENDS) and not text.endswith(("...", "…"))):
+            whole.append(s.index)
+        seen.add(_folded(text))
+    picked = whole[:LEDE_SENTENCES]
+    for d in decisions:
+        first = next((e.sentence for e in d.evidence if e.sentence in whole), None)
+        if first is not None and first not in picked:
+            picked.append(first)
+    if not picked:  # an article of fragments only (headlines, a list): its first ones
+        picked = [s.index for s in sentences if _folded(s.text) != _folded(title)][:LEDE_SENTENCES]
+    by_index = {s.index: s for s in sentences}
+    return [by_index[n] for n in sorted(picked[:MAX_SUMMARY_SENTENCES])]
+
+
 def numbered_article(sentences: list[Sentence]) -> str:
     """One sentence per line, `[n] text`, figures already in English form so the model copies them."""
     return "\n".join(f"[{s.index}] {english_number_forms(s.text)}" for s in sentences)
@@ -101,12 +121,13 @@ def numbered_article(sentences: list[Sentence]) -> str:
 class Briefer:
     def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced",
                  candidates: int | None = None) -> None:
-        """`quality` and `candidates`: how the sentences a brief translates (`verify`) are translated."""
+        """`quality` and `candidates`: how the sentences a brief translates (its summary, `verify`'s
+        descriptions) are translated."""
         self.runtime = runtime
         self.glossary = glossary
         self.translator = Translator(runtime, glossary, quality=quality, candidates=candidates)
         self.prompt = load_prompt("brief")
-        self.usage = Usage()
+        self.usage = self.translator.usage  # one count: the summary's and descriptions' translations are the brief's
 
     def _chat(self, req: ChatRequest) -> Completion:
         return self._chat_all([req])[0]
@@ -127,42 +148,18 @@ class Briefer:
         user = p["article"].format(title_line=title_line, article=article) + "\n" + task
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
-    def summarize(self, article: str, title: str | None, source: str,
-                  decisions: list[Decision] = ()) -> tuple[str, list[str], list[str], list[str]]:
-        """English summary (at most five sentences), the figures and dates in it that the source lacks
-        (`invented_figures`), the French words left in it and the names in it that the source lacks
-        (`unknown_names`: small models invent them). Given the grounded decisions, it is asked to cover
-        them. Invented figures are reported, not asked again: a retry fixed none of three (bench/RESULTS.md)."""
-        listed = "; ".join(f"{d.decision} ({STATUS_WORDS[d.status]}, by {d.actor})" for d in decisions)
-        hint = self.prompt["summary_decisions"].format(decisions=listed) if listed else ""
-        task = self.prompt["summary"].format(decisions=hint)
-        messages = self._messages(article, title, task)
-        text, french, names = self._summary(messages, source)
-        # one more try, naming the words to translate and the names to take from the article
-        asks = [self.prompt[key].format(words=", ".join(found)) for key, found in
-                (("summary_english", french), ("summary_names", names)) if found and key in self.prompt]
-        if asks:
-            retry = messages + [{"role": "assistant", "content": text}, {"role": "user", "content": "\n".join(asks)}]
-            again, still, still_names = self._summary(retry, source)
-            if len(still) + len(still_names) < len(french) + len(names):
-                text, french, names = again, still, still_names
-        return text, invented_figures(text, source), french, names
-
-    def _summary(self, messages: list[dict[str, str]], source: str) -> tuple[str, list[str], list[str]]:
-        """One summary request: the text (glossary applied, at most five sentences, a date's invented
-        month put back: `restore_months`), its French words and the names in it that the source lacks."""
-        out = self._chat(ChatRequest(messages=messages, max_tokens=320))
-        if out.finish_reason == "error" or not out.text.strip():
-            raise GenerationError(f"the model produced no summary ({out.error or 'empty output'})")
-        text = join_digit_groups(self.glossary.enforce(" ".join(out.text.split())))
-        # Small models copy the decisions they were given, "(decided, by X)" included, and repeat
-        # a sentence: the labels go, and a sentence is said once.
-        text = _STATUS_LABEL.sub(_end_of_copied_decision, text)
-        kept: dict[str, str] = {}
-        for sentence in split_sentences(text):
-            kept.setdefault(" ".join(sentence.lower().split()), sentence)
-        text = restore_months(" ".join(list(kept.values())[:MAX_SUMMARY_SENTENCES]), source)
-        return text, french_words(text, source), unknown_names(text, source, self.glossary)
+    def summarize(self, sentences: list[Sentence], decisions: list[Decision], title: str | None,
+                  source: str) -> tuple[str, list[str], list[str], list[str]]:
+        """English summary: the `summary_sentences` translated, with the translation's own checks and
+        retries (figures, names, French left) at the brief's `--quality`; then the figures and dates in
+        it that the source lacks (`invented_figures`), French words left and names the source lacks
+        (`unknown_names`), reported."""
+        picked = summary_sentences(sentences, decisions, title)
+        segments = self.translator.translate_texts([s.text for s in picked])
+        text = join_digit_groups(" ".join(s.target for s in segments if not s.lost))  # "2, 300" → "2,300"
+        if not text:
+            raise GenerationError("the model translated none of the sentences the summary is made of")
+        return text, invented_figures(text, source), french_words(text, source), unknown_names(text, source, self.glossary)
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:
         """Sentences with a decision cue (`decision_cues` in the prompt file)."""
@@ -386,7 +383,7 @@ class Briefer:
 
         t = time.perf_counter()
         summary, grounding.summary_unsupported_numbers, grounding.untranslated, grounding.unknown_names = (
-            self.summarize(article, doc.title, doc.text, decisions))
+            self.summarize([every[i] for i in source_index], decisions, doc.title, doc.text))
         timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)

@@ -156,7 +156,7 @@ _ENGLISH_WORD = re.compile(
 _DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])"
 _FRENCH_DATE = re.compile(
     r"(?<!\w)(?:(?P<weekday>" + "|".join(FRENCH_WEEKDAYS) + r")(?!\w))?"
-    r"(?:(?(weekday)\s+)(?:" + _DAY + r"\s+)?(?P<month>" + "|".join(FRENCH_MONTHS) + r")"
+    r"(?:(?(weekday)\s+)(?:" + _DAY + r"(?:\s+|-))?(?P<month>" + "|".join(FRENCH_MONTHS) + r")"
     r"(?:\s+(?P<year>\d{4}))?)?(?!\w)",
     re.IGNORECASE,
 )

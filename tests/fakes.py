@@ -44,6 +44,4 @@ def seed_model(req: ChatRequest) -> str:
         return ('{"title_in_english": "NATO strengthens its Iraq mission", "decisions": [{"evidence_sentence_numbers": [2], '
                 '"who_decided_in_english": "NATO", "what_was_decided_in_english": "NATO will send 3,500 troops to Iraq.", '
                 '"status": "adopted", "when": null, "where": null, "figures": ["3,500"]}]}')
-    if "summary" in last_user(req):
-        return "NATO decided on Thursday to send 3,500 more troops to train Iraqi forces."
     return "NATO is strengthening its training mission in Iraq."

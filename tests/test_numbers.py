@@ -292,6 +292,12 @@ def test_invented_figures_checks_a_dates_day_and_month_together(english: str, in
     assert evaluate_summary(english, gold, SOURCE_WITH_DATES)["invented_numbers"] == invented
 
 
+def test_a_day_joined_to_its_month_by_a_hyphen_is_a_date() -> None:
+    source = "Lors de l'entretien du 14-Juillet, Emmanuel Macron a parlé."
+    assert invented_figures("In his July 14 interview, Macron spoke.", source) == []
+    assert invented_figures("In his July 15 interview, Macron spoke.", source) == ["July 15"]
+
+
 def test_restore_months_puts_back_the_sources_month_for_a_day_it_gives_once() -> None:
     assert restore_months("Signed on March 12th; met on June 1 and 3 July.", SOURCE_WITH_DATES) == (
         "Signed on May 12th; met on June 1 and 3 July.")
