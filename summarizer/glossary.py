@@ -14,6 +14,9 @@ from .prompts import prompts_dir
 @dataclass
 class Glossary:
     terms: dict[str, str] = field(default_factory=dict)
+    #: English calques small models write for a term ("First Minister" for "Premier ministre"):
+    #: replaced by the term's English wherever the source has the term (without a source: anywhere).
+    calques: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._compile()
@@ -22,10 +25,13 @@ class Glossary:
         # Longest terms first so "Union européenne" wins over a shorter overlapping entry.
         ordered = sorted(self.terms, key=len, reverse=True)
         self._patterns = [(t, re.compile(rf"(?<!\w){re.escape(t)}(?!\w)")) for t in ordered]
+        self._term_rx = dict(self._patterns)
+        self._calques = [(t, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, c)) + r")(?!\w)", re.IGNORECASE))
+                         for t, c in self.calques.items() if c]
 
     def merge(self, other: Glossary) -> Glossary:
         """A new glossary where `other`'s entries override ours."""
-        return Glossary({**self.terms, **other.terms})
+        return Glossary({**self.terms, **other.terms}, {**self.calques, **other.calques})
 
     def matches(self, source: str) -> dict[str, str]:
         """The entries whose French term occurs in `source`."""
@@ -40,23 +46,31 @@ class Glossary:
             english = self.terms[term]
             if term != english and (wanted is None or english in wanted) and rx.search(target):
                 target = rx.sub(english, target)
+        for term, rx in self._calques:
+            if source is None or self._term_rx[term].search(source):
+                target = rx.sub(self.terms[term], target)
         return target
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read a TOML (`[terms]` table) or TSV (`french<TAB>english`, `#` comments) glossary."""
+    """Read a TOML (`[terms]` table, optional `[calques]`) or TSV (`french<TAB>english`, `#` comments) glossary."""
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read glossary {path}: {exc}") from None
     if path.suffix.lower() == ".toml":
         try:
-            terms = tomllib.loads(raw).get("terms", {})
+            data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"glossary {path} is not valid TOML: {exc}") from None
+        terms, calques = data.get("terms", {}), data.get("calques", {})
         if not isinstance(terms, dict) or not all(isinstance(v, str) for v in terms.values()):
             raise InputError(f"glossary {path}: expected a [terms] table of \"french\" = \"english\"")
-        return Glossary(dict(terms))
+        if not isinstance(calques, dict) or not all(
+                t in terms and isinstance(c, list) and all(isinstance(x, str) for x in c) for t, c in calques.items()):
+            raise InputError(f"glossary {path}: expected a [calques] table of \"french\" = [\"calque\", …], "
+                             "each French term also in [terms]")
+        return Glossary(dict(terms), dict(calques))
     terms = {}
     for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

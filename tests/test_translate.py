@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from summarizer.documents import parse_document, read_document
+from summarizer.errors import InputError
 from summarizer.glossary import Glossary, default_glossary, load_glossary
 from summarizer.runtimes.base import Completion
 from summarizer.segment import split_sentences
@@ -157,14 +160,26 @@ def test_glossary_files(tmp_path):
     assert g.matches("La Cnil et l'Otan") == {"Otan": "NATO", "Cnil": g.terms["Cnil"]}
     bad = tmp_path / "bad.tsv"
     bad.write_text("no tab here\n", encoding="utf-8")
-    import pytest
-
-    from summarizer.errors import InputError
-
     with pytest.raises(InputError, match="line 1"):
         load_glossary(bad)
     # words are matched whole: "UE" does not fire inside "QUE"
     assert Glossary({"UE": "EU"}).matches("QUE FAIRE") == {}
+
+
+def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(tmp_path):
+    g = default_glossary()
+    assert g.enforce("The First Minister decided.", "Le Premier ministre a décidé.") == "The Prime Minister decided."
+    assert g.enforce("the first minister said") == "the Prime Minister said"  # no source (an actor): anywhere
+    # Scotland's First Minister is no calque where the source has no "Premier ministre"
+    assert g.enforce("Scotland's First Minister", "La Première ministre écossaise") == "Scotland's First Minister"
+    toml = tmp_path / "g.toml"
+    toml.write_text('[terms]\n"garde des Sceaux" = "Justice Minister"\n[calques]\n"garde des Sceaux" = ["Keeper of the Seals"]\n',
+                    encoding="utf-8")
+    mine = default_glossary(toml)
+    assert mine.enforce("The Keeper of the Seals and the First Minister met.") == "The Justice Minister and the Prime Minister met."
+    toml.write_text('[terms]\n[calques]\n"garde des Sceaux" = ["Keeper of the Seals"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[calques\]"):
+        load_glossary(toml)
 
 
 def test_best_quality_picks_the_consensus_candidate():
@@ -183,8 +198,6 @@ def test_candidates_override_the_quality_level():
     [seg] = Translator(rt, Glossary(), quality="best", candidates=5).translate_texts(["L'Otan envoie des troupes."])
     assert sorted(r.seed for r in rt.requests) == [0, 1, 2, 3, 4]
     assert len(seg.candidates) == 5 and seg.target in seg.candidates
-    import pytest
-
     with pytest.raises(ValueError, match="between 1 and"):
         Translator(rt, Glossary(), candidates=0)
 
