@@ -88,12 +88,9 @@ def _folded(text: str | None) -> str:
     return " ".join((text or "").split()).lower()
 
 
-def summary_sentences(sentences: list[Sentence], decisions: list[Decision], title: str | None) -> list[Sentence]:
-    """The sentences a summary is made of, in article order: the first `LEDE_SENTENCES` whole sentences,
-    then each decision's first evidence that is one, at most `MAX_SUMMARY_SENTENCES`. A whole sentence
-    ends like one and has `MIN_SUMMARY_WORDS`: not the title, a heading, a photo caption ("… ©AFP"), a
-    list that trails off ("…"), nor a sentence the article repeats. The 1.5B model's own summaries
-    carried fewer of the gold facts than these sentences translated (bench/RESULTS.md)."""
+def whole_sentences(sentences: list[Sentence], title: str | None) -> list[int]:
+    """The numbers of the sentences that end like one and have `MIN_SUMMARY_WORDS`: not the title, a
+    heading, a photo caption ("… ©AFP"), a list that trails off ("…"), nor a sentence said before."""
     seen = {_folded(title)}
     whole: list[int] = []
     for s in sentences:
@@ -102,6 +99,15 @@ def summary_sentences(sentences: list[Sentence], decisions: list[Decision], titl
                 and text.endswith(SENTENCE_ENDS) and not text.endswith(("...", "…"))):
             whole.append(s.index)
         seen.add(_folded(text))
+    return whole
+
+
+def summary_sentences(sentences: list[Sentence], decisions: list[Decision], title: str | None) -> list[Sentence]:
+    """The sentences a summary is made of, in article order: the first `LEDE_SENTENCES` whole sentences
+    (`whole_sentences`), then each decision's first evidence that is one, at most `MAX_SUMMARY_SENTENCES`.
+    The 1.5B model's own summaries carried fewer of the gold facts than these sentences translated
+    (bench/RESULTS.md)."""
+    whole = whole_sentences(sentences, title)
     picked = whole[:LEDE_SENTENCES]
     for d in decisions:
         first = next((e.sentence for e in d.evidence if e.sentence in whole), None)
@@ -202,7 +208,7 @@ class Briefer:
         answers in code (`_apply_check`). A described sentence becomes a decision only when its answer
         calls it one."""
         split = split_votes(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
-        described = self.uncovered(decisions, sentences, split) if "describe" in self.prompt else []
+        described = self.uncovered(decisions, sentences, split, title) if "describe" in self.prompt else []
         if not decisions and not described:
             return decisions
         requests = [
@@ -240,20 +246,23 @@ class Briefer:
         return [d for d, answer in zip(decisions + found, answers[:len(decisions)] + [a for _, a in new])
                 if self._apply_check(d, answer, sentences, title, article, dropped)]
 
-    def uncovered(self, decisions: list[Decision], sentences: list[Sentence], extra: list[int]) -> list[int]:
-        """Sentences worth describing alone: those split off a decision (`split_votes`), then those
-        whose wording states an act (adopted or rejected: "a validé", "ont voté contre") or reports an
-        assembly's vote but that no decision cites (the extraction of a whole article misses some), in
-        order, at most `MAX_DESCRIBED`. Wording of plans and deferrals is left out: on the seed it
-        found statements and headings of decisions already listed, for ~45 s more."""
+    def uncovered(self, decisions: list[Decision], sentences: list[Sentence], extra: list[int],
+                  title: str | None) -> list[int]:
+        """Sentences worth describing alone: the lede (the first whole sentence, where news states its
+        main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
+        decision (`split_votes`) and those whose wording states an act (adopted or rejected: "a validé",
+        "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
+        whole article misses some), in order. Wording of plans and deferrals is left out: on the seed
+        it found statements and headings of decisions already listed, for ~45 s more."""
         cited = {e.sentence for d in decisions for e in d.evidence}
+        lede = [n for n in whole_sentences(sentences, title)[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
         vote_cues, bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
-        extra = [n for n in extra if n not in cited]
-        stated = [s.index for s in sentences if s.index not in cited and s.index not in extra
+        extra = [n for n in extra if n not in cited and n not in lede]
+        stated = [s.index for s in sentences if s.index not in cited and s.index not in extra + lede
                   and ({"adopted", "rejected"} & set(cued_status(s.text, cues))
                        or voting_body(s.text, vote_cues, bodies))]
-        return (extra + stated)[:MAX_DESCRIBED]
+        return lede + (extra + stated)[:MAX_DESCRIBED]
 
     def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
                      article: str, dropped: list[str]) -> bool:

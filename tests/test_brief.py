@@ -569,6 +569,37 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     assert all("found by describing a sentence the extraction left out" in d.flags for d in (by_prefect, by_senate))
 
 
+@pytest.mark.parametrize("cited", [[2], [1, 2]])
+def test_the_lede_is_described_when_no_decision_cites_it(cited):
+    """News states its main decision first: a lede no extracted decision cites is described alone
+    (even without the wording of an act), before the other uncovered sentences."""
+    doc = parse_document("Gestation pour autrui\n\nPour tenir sa promesse, le gouvernement ne légalisera pas la GPA en "
+                         "France cette année. Le conseil municipal a voté jeudi la rénovation de l'école.".encode(), "a.txt")
+    described: list[str] = []
+
+    def reply(req):
+        if req.json_schema and "decision" in req.json_schema["properties"]:
+            described.append(last_user(req))
+            return json.dumps({"is_decision": True, "decided_by": "the government", "status": "rejected",
+                               "decision": "The government will not legalise surrogacy in France."})
+        if is_check(req):
+            return NO_OPINION
+        if req.json_schema:
+            return decisions_json(decision(evidence_sentence_numbers=cited, who_decided_in_english="the city council",
+                                           what_was_decided_in_english="The council voted to renovate the school.",
+                                           figures=[], when=None))
+        return "The council voted."
+
+    brief = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc)
+    if cited == [2]:
+        [lede] = described
+        assert "ne légalisera pas la GPA" in lede
+        assert [(d.actor, d.status) for d in brief.decisions] == [("the government", "rejected"),
+                                                                   ("the city council", "adopted")]
+    else:
+        assert described == []
+
+
 def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described():
     sentences = number_sentences("Le gouvernement veut lancer l'application. Les députés ont approuvé ce projet par 338 "
                                  "voix contre 215. Au Sénat, 186 sénateurs ont voté pour.")
