@@ -12,7 +12,6 @@ Prints fact recall and the figures or dates not in the source per article, and f
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path

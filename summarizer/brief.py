@@ -29,7 +29,7 @@ from .prompts import load_prompt
 from .propernames import unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
-from .segment import Sentence, split_sentences
+from .segment import Sentence
 from .translate import Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
