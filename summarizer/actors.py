@@ -89,6 +89,13 @@ def english_country(actor: str) -> str | None:
     return _countries().get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
 
 
+def french_body(actor: str, bodies: dict[str, str]) -> str | None:
+    """The English name of an actor that is a body named in French as `bodies` lists it ("Assemblée",
+    "le Sénat", "conseil municipal"), else None."""
+    bare = {fold(_OPENING_ARTICLE.sub("", french)): english for french, english in bodies.items()}
+    return bare.get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
+
+
 def _plain(french: str) -> str:
     """`fold`ed, with typographic apostrophes made plain: how the wording rules below read French."""
     return fold(french).replace("’", "'")

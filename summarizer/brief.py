@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, english_country, french_in_actor, is_person, office_body, only_a_medium,
-                     voting_body)
+from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, office_body,
+                     only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, ground_decisions, merge_twins
@@ -315,14 +315,16 @@ class Briefer:
                 and not only_a_medium(actor, context))
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:
-        """Put into English the actors that French is left in: a country by its CLDR name (Malte), others
-        ("Le Senate", "Ministre du travail") by one short request each, on parallel slots; an answer
+        """Put into English the actors that French is left in: a country by its CLDR name (Malte), an
+        assembly `vote_bodies` lists by its English name there (Assemblée), others ("Le Senate",
+        "Ministre du travail") by one short request each, on parallel slots; an answer
         still holding French is not taken, and the decision is flagged instead."""
         words = self.prompt.get("actor_words", {})
-        for d in decisions:  # a country named in French needs no model: CLDR has its English name
-            if country := english_country(d.actor):
+        bodies = self.prompt.get("vote_bodies", {})
+        for d in decisions:  # a country or an assembly named in French needs no model: CLDR or `vote_bodies` has it
+            if english := english_country(d.actor) or french_body(d.actor, bodies):
                 d.flags.append(f"actor put into English (was {d.actor!r})")
-                d.actor = country
+                d.actor = english
         todo = [d for d in decisions if french_in_actor(d.actor, source, words)]
         if not todo or "actor_english" not in self.prompt:
             return

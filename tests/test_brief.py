@@ -414,8 +414,9 @@ def test_an_english_actor_costs_no_request():
     assert runtime.requests == [] and all(d.flags == [] for d in decisions)
 
 
-@pytest.mark.parametrize(("actor", "english"), [("Malte", "Malta"), ("l'Allemagne", "Germany"), ("Espagne", "Spain")])
-def test_a_country_named_in_french_is_put_into_english_without_a_request(actor, english):
+@pytest.mark.parametrize(("actor", "english"), [("Malte", "Malta"), ("l'Allemagne", "Germany"), ("Espagne", "Spain"),
+                                               ("Assemblée", "the National Assembly"), ("le Sénat", "the Senate")])
+def test_a_country_or_assembly_named_in_french_is_put_into_english_without_a_request(actor, english):
     runtime = ScriptedRuntime(lambda req: "unused")
     decision = _decision(actor)
     Briefer(runtime, default_glossary()).english_actors([decision], "Malte a accepté d'accueillir le navire.")
