@@ -2,7 +2,7 @@
 
 Schema-constrained decisions over the numbered article, grounded in code and checked one by one
 with short requests on their evidence alone; then a summary made of the article's lede and its
-decisions' evidence, translated (`summary_sentences`). Invalid decision JSON gets one repair
+decisions' evidence and the sentences richest in names, figures and dates, translated (`summary_sentences`). Invalid decision JSON gets one repair
 attempt; after that a `GenerationError`, never invalid output.
 """
 
@@ -23,10 +23,10 @@ from .actors import (actor_named, english_country, french_body, french_in_actor,
                      only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import cued_status, ground_decisions, merge_twins
-from .numbers import invented_figures, join_digit_groups
+from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins
+from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
-from .propernames import unknown_names
+from .propernames import proper_names, unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence
@@ -34,12 +34,14 @@ from .translate import Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 #: The summary translates the article's opening sentences (its lede: news puts the main facts first),
-#: then the first evidence of each decision, at most five in all (`summary_sentences`).
+#: then the first evidence of each decision, then the sentences richest in details, at most five in
+#: all (`summary_sentences`).
 LEDE_SENTENCES = 3
 MAX_SUMMARY_SENTENCES = 5
 #: Fewer words than this is a fragment ("Ce dont il pourrait avoir besoin rapidement."), not worth a place.
 MIN_SUMMARY_WORDS = 8
 SENTENCE_ENDS = (".", "!", "?", "»", '"', "”")
+QUOTES = ("«", '"', "“")
 #: Answer budget of the decisions request, and of one decision's check.
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
@@ -102,20 +104,35 @@ def whole_sentences(sentences: list[Sentence], title: str | None) -> list[int]:
     return whole
 
 
+def _quoted(text: str) -> bool:
+    """A sentence that opens on a quotation mark: someone's words, seldom the news itself."""
+    return text.lstrip()[:1] in QUOTES
+
+
+def _details(text: str) -> int:
+    """How many names, figures and dates a sentence states: what a summary sentence should carry."""
+    return len(proper_names(text)) + len(french_numbers(text))
+
+
 def summary_sentences(sentences: list[Sentence], decisions: list[Decision], title: str | None) -> list[Sentence]:
     """The sentences a summary is made of, in article order: the first `LEDE_SENTENCES` whole sentences
-    (`whole_sentences`), then each decision's first evidence that is one, at most `MAX_SUMMARY_SENTENCES`.
-    The 1.5B model's own summaries carried fewer of the gold facts than these sentences translated
-    (bench/RESULTS.md)."""
+    (`whole_sentences`) that are not quotations, each decision's first evidence that is whole, then,
+    up to `MAX_SUMMARY_SENTENCES`, the other whole sentences that state the most names, figures and
+    dates. The 1.5B model's own summaries carried fewer of the gold facts than these sentences
+    translated (bench/RESULTS.md)."""
     whole = whole_sentences(sentences, title)
-    picked = whole[:LEDE_SENTENCES]
+    by_index = {s.index: s for s in sentences}
+    stated = [n for n in whole if not _quoted(by_index[n].text)] or whole
+    picked = stated[:LEDE_SENTENCES]
     for d in decisions:
         first = next((e.sentence for e in d.evidence if e.sentence in whole), None)
         if first is not None and first not in picked:
             picked.append(first)
+    rest = sorted((n for n in stated if n not in picked and _details(by_index[n].text)),
+                  key=lambda n: -_details(by_index[n].text))
+    picked += rest[:max(0, MAX_SUMMARY_SENTENCES - len(picked))]
     if not picked:  # an article of fragments only (headlines, a list): its first ones
         picked = [s.index for s in sentences if _folded(s.text) != _folded(title)][:LEDE_SENTENCES]
-    by_index = {s.index: s for s in sentences}
     return [by_index[n] for n in sorted(picked[:MAX_SUMMARY_SENTENCES])]
 
 
@@ -317,8 +334,9 @@ class Briefer:
     def english_actors(self, decisions: list[Decision], source: str) -> None:
         """Put into English the actors that French is left in: a country by its CLDR name (Malte), an
         assembly `vote_bodies` lists by its English name there (Assemblée), others ("Le Senate",
-        "Ministre du travail") by one short request each, on parallel slots; an answer
-        still holding French is not taken, and the decision is flagged instead."""
+        "Ministre du travail") by one short request each, on parallel slots; an answer still holding
+        French, or naming what the article does not (the Elysée asked into English came back "The White
+        House"), is not taken, and the decision is flagged instead."""
         words = self.prompt.get("actor_words", {})
         bodies = self.prompt.get("vote_bodies", {})
         for d in decisions:  # a country or an assembly named in French needs no model: CLDR or `vote_bodies` has it
@@ -336,7 +354,8 @@ class Briefer:
         ])
         for d, out in zip(todo, answers):
             english = self.glossary.enforce(" ".join(out.text.strip().strip('."\'').split()))
-            if out.finish_reason == "stop" and english and not french_in_actor(english, source, words):
+            if (out.finish_reason == "stop" and english and not french_in_actor(english, source, words)
+                    and not unknown_names(english, source, self.glossary)):
                 d.flags.append(f"actor put into English (was {d.actor!r})")
                 d.actor = english
             else:
@@ -378,7 +397,9 @@ class Briefer:
         if "verify" in self.prompt:
             decisions = self.verify(decisions, sentences, doc.title, grounding.dropped)
             self.english_actors(decisions, doc.text)
-            decisions = merge_twins(decisions)
+            vote_cues, bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
+            decisions = fold_follow_ups(merge_twins(decisions), self.prompt.get("status_cues", {}),
+                                        lambda text: voting_body(text, vote_cues, bodies) is not None)
         for d in decisions:  # a name the article does not have is invented (or brought in from elsewhere)
             names = unknown_names(f"{d.actor}. {d.decision}", f"{doc.title or ''}\n{doc.text}", self.glossary)
             if names:

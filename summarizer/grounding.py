@@ -6,7 +6,8 @@
   not is removed and the decision flagged. Figures are written in English form.
 - Decisions pointing at the same evidence, or told twice by the same actor (`same_decision`), are
   merged: small models state the lede's decision again where the body repeats it. `merge_twins`
-  does it again once the check has settled actors and statuses.
+  does it again once the check has settled actors and statuses; `fold_follow_ups` folds a sentence
+  that speaks of the one before it ("Cette mesure…") into that one's decision.
 - Dates are given in English ("jeudi" → "Thursday"); "null"-like strings become null. A
   decision without a date or figures gets the ones its first evidence sentence states.
 - The status is checked against the wording of the first evidence sentence (`status_cues`).
@@ -15,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Callable, Set
 
 from .glossary import Glossary
 from .numbers import (
@@ -120,6 +121,33 @@ def merge_twins(decisions: list[Decision]) -> list[Decision]:
         twin.figures += [f for f in d.figures if f not in twin.figures]
         twin.flags += [f for f in d.flags if f not in twin.flags]
     kept.sort(key=lambda d: d.evidence[0].sentence)
+    for n, d in enumerate(kept, 1):
+        d.id = f"D{n}"
+    return kept
+
+
+#: A sentence that opens on a demonstrative ("Ces discussions porteront sur…", "Cette mesure est
+#: favorable à…", "Ce n'est pas la première fois…") speaks of what the sentence before it reported.
+_BACK_REFERENCE = re.compile(r"""^[\s"«“'(]*(?:ce|cet|cette|ces)\b""", re.IGNORECASE)
+
+
+def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]],
+                    own_decision: Callable[[str], bool]) -> list[Decision]:
+    """Fold into the decision that cites the sentence just before it each decision whose evidence opens
+    on a back-reference (`_BACK_REFERENCE`) without wording of its own status (`status_cues`) or an act
+    `own_decision` finds (an assembly's vote): small models list such a follow-up as a decision of its
+    own, told again ("The government's approval of the tool is a source of satisfaction")."""
+    kept: list[Decision] = []
+    for d in sorted(decisions, key=lambda d: d.evidence[0].sentence):
+        first = d.evidence[0]
+        before = next((k for k in kept if first.sentence - 1 in {e.sentence for e in k.evidence}), None)
+        if (before is None or not all(_BACK_REFERENCE.match(e.text) for e in d.evidence)
+                or cued_status(first.text, status_cues) or own_decision(first.text)):
+            kept.append(d)
+            continue
+        seen = {e.sentence for e in before.evidence}
+        before.evidence = sorted(before.evidence + [e for e in d.evidence if e.sentence not in seen],
+                                 key=lambda e: e.sentence)
     for n, d in enumerate(kept, 1):
         d.id = f"D{n}"
     return kept

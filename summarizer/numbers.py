@@ -451,11 +451,20 @@ def _day_month(match: re.Match[str]) -> tuple[int, str]:
     return int(match["day"] or match["day2"]), match["month"] or match["month2"]
 
 
+#: Days listed before a date's day, sharing its month: "11 et" in "des 11 et 18 juin", "du 3 au".
+_DAYS_BEFORE = re.compile(r"(?:(?<!\w)(?:1er|[12]\d|3[01]|0?[1-9])\s*(?:,|et|au|à|-)\s*)*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8)
 def source_days(source_fr: str) -> frozenset[tuple[int, str]]:
     """(day, English month) of every date of a French source: "12 mai" and "12/05/2020" give (12, "May");
     kept for the last few sources, as `source_values`."""
-    days = {(d.day, d.month) for d in french_dates(source_fr) if d.day and d.month}
+    days = set()
+    for d in french_dates(source_fr):
+        if d.day and d.month:
+            days.add((d.day, d.month))
+            listed = _DAYS_BEFORE.search(source_fr, max(0, d.start - 60), d.start)  # "des 11 et 18 juin": the 11th is in June too
+            days |= {(1 if n.lower() == "1er" else int(n), d.month) for n in re.findall(r"1er|\d+", listed.group(0))}
     months = list(FRENCH_MONTHS.values())
     return frozenset(days | {(int(day), months[int(month) - 1]) for day, month in _NUMERIC_DATE.findall(source_fr)})
 

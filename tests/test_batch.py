@@ -56,10 +56,10 @@ def french(n: int = 0, extra: str = "") -> str:
     )
 
 
-#: Requests per brief of the fake's one decision: decisions, its check, the two other sentences that
-#: state an act described alone (`Briefer.uncovered`), and the summary's three lede sentences translated
-#: twice each (the fake's translation keeps the French, so each is tried once more).
-BRIEF_REQUESTS = 10
+#: Requests per brief of the fake's one decision (on the title): decisions, its check, the lede that
+#: no decision cites described alone (`Briefer.uncovered`), and the summary's three lede sentences
+#: translated twice each (the fake's translation keeps the French, so each is tried once more).
+BRIEF_REQUESTS = 9
 
 
 class FakeRuntime(Runtime):

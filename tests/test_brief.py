@@ -27,13 +27,16 @@ from summarizer.translate import Translator
 from .fakes import ScriptedRuntime, last_user
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "otan-irak-2021.fr.txt"
-#: The seed's sentences a summary is made of (`summary_sentences`: its first whole sentences), as a
+#: The seed's sentences a summary is made of (`summary_sentences`: its lede, then those richest in details), as a
 #: translator gives them; any other text "translates" as one plain sentence.
 SEED_ENGLISH = {
     "L'Otan a décidé jeudi d'accroître": "NATO decided on Thursday to increase its presence in Iraq, "
                                          "gradually sending 3,500 troops to train forces fighting terrorism.",
     "L'alliance a également décidé": "The alliance also decided to put off its withdrawal from Afghanistan.",
     "Les sujets brûlants": "Hot topics were not lacking at the NATO defence ministers' videoconference.",
+    "L'Otan n'a toujours pas décidé": "NATO has still not decided whether to withdraw from Afghanistan, though a "
+                                      "US-Taliban deal of February 2020 set a May 1 deadline.",
+    "Les Talibans avaient été chassés": "The Taliban were driven from power by the Americans after the September 11, 2001 attacks.",
 }
 SUMMARY = " ".join(SEED_ENGLISH.values())
 
@@ -165,6 +168,20 @@ def test_summary_is_the_lede_then_each_decisions_first_evidence_at_most_five_in_
     assert [s.index for s in summary_sentences(fragments, [], "Titre")] == [1, 2]  # no whole sentence: the first ones
     twice = number_sentences("Le conseil a voté le budget de la ville mardi soir. " * 2 + "Un mot.")
     assert [s.index for s in summary_sentences(twice, [], None)] == [0]
+
+
+def test_summary_skips_quotations_and_fills_up_with_the_sentences_richest_in_details():
+    sentences = number_sentences(
+        "Titre du jour\n\n"
+        "« Nous sommes prêts à tout », a déclaré le ministre devant les députés ce mardi. "
+        "Le conseil a voté la mesure de soutien aux agriculteurs ce mardi soir. "
+        "La séance a duré longtemps et les débats ont été très animés hier. "
+        "Le plan prévoit 300 millions d'euros pour la Bretagne et la Normandie dès le 1er juin. "
+        "La discussion reprendra plus tard dans la semaine selon les élus présents. "
+        "Les élus de Rennes et de Brest ont salué un texte équilibré pour 2025. "
+        "Les élus de Lyon ont salué un texte équilibré pour leur région.")
+    picked = summary_sentences(sentences, [], "Titre du jour")
+    assert [s.index for s in picked] == [2, 3, 4, 6, 7]  # not the quotation; 5 states no name, figure or date
 
 
 def test_markdown_rendering(doc):
@@ -397,6 +414,7 @@ def _decision(actor: str) -> Decision:
         ("Ministre du travail", "Minister of Labour", "Minister of Labour", "actor put into English (was 'Ministre du travail')"),
         ("Le Senate", "the Senate", "the Senate", "actor put into English (was 'Le Senate')"),
         ("ministre", "le ministre", "ministre", "actor left partly in French"),  # an answer still French is refused
+        ("Le ministre du travail", "The White House", "Le ministre du travail", "actor left partly in French"),  # a name from elsewhere
     ],
 )
 def test_an_actor_left_in_french_is_asked_into_english(actor, answer, final, flag):
@@ -632,5 +650,33 @@ def test_wording_of_intent_or_a_request_is_a_proposal():
 
     cues = load_prompt("brief")["status_cues"]
     for sentence in ("Le gouvernement a l'intention de lancer dans les jours qui viennent cet outil.",
-                     "Le Premier ministre a demandé vendredi un second vote."):
+                     "Le Premier ministre a demandé vendredi un second vote.",
+                     # a noun of adoption reports an earlier act, not this sentence's own
+                     "La ministre a demandé une nouvelle lecture après l'adoption hier d'un amendement."):
         assert check_status("adopted", sentence, cues)[0] == "proposed"
+
+
+def test_a_sentence_that_speaks_of_the_one_before_is_folded_into_its_decision():
+    from summarizer.grounding import fold_follow_ups
+    from summarizer.prompts import load_prompt
+
+    cues = load_prompt("brief")["status_cues"]
+    texts = ["Le Premier ministre a annoncé des concertations avec les syndicats.",
+             "Ces discussions porteront sur quatre thèmes.",
+             "Cette réforme a été adoptée par le Sénat mardi.",
+             "Le maire a décidé de fermer la piscine."]
+
+    def decisions() -> list[Decision]:
+        return [Decision(id=f"D{n + 1}", actor="the government", decision=f"Decision number {n}.", status="adopted",
+                         date=None, location=None, figures=[], evidence=[Evidence(sentence=n, text=t)])
+                for n, t in enumerate(texts)]
+
+    folded = fold_follow_ups(decisions(), cues, lambda text: False)
+    # "Ces discussions…" joins the talks; a demonstrative that states its own act stays a decision
+    assert [[e.sentence for e in d.evidence] for d in folded] == [[0, 1], [2], [3]]
+    assert [d.id for d in folded] == ["D1", "D2", "D3"]
+    no_status = {status: [] for status in cues}
+    vote = fold_follow_ups(decisions(), no_status, lambda text: "Sénat" in text)
+    assert [[e.sentence for e in d.evidence] for d in vote] == [[0, 1], [2], [3]]
+    lone = fold_follow_ups(decisions()[1:], cues, lambda text: False)  # nothing before it to speak of
+    assert [[e.sentence for e in d.evidence] for d in lone] == [[1], [2], [3]]

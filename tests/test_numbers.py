@@ -292,6 +292,12 @@ def test_invented_figures_checks_a_dates_day_and_month_together(english: str, in
     assert evaluate_summary(english, gold, SOURCE_WITH_DATES)["invented_numbers"] == invented
 
 
+@pytest.mark.parametrize("source", ["les législatives des 11 et 18 juin", "du 11 au 18 juin", "les 9, 11 et 18 juin"])
+def test_days_listed_before_a_month_are_dates_of_that_month(source: str) -> None:
+    assert invented_figures("The elections of June 11 and 18.", source) == []
+    assert invented_figures("The elections of May 11.", source) == ["May 11"]
+
+
 def test_a_day_joined_to_its_month_by_a_hyphen_is_a_date() -> None:
     source = "Lors de l'entretien du 14-Juillet, Emmanuel Macron a parlé."
     assert invented_figures("In his July 14 interview, Macron spoke.", source) == []
