@@ -1,9 +1,10 @@
 """The brief task: an English summary plus the article's key decisions, grounded in the source.
 
 Schema-constrained decisions over the numbered article, grounded in code and checked one by one
-with short requests on their evidence alone; then a summary made of the article's lede and its
-decisions' evidence and the sentences richest in names, figures and dates, translated (`summary_sentences`). Invalid decision JSON gets one repair
-attempt; after that a `GenerationError`, never invalid output.
+with short requests on their evidence alone; then a summary made of the article's lede, its
+decisions' evidence and the sentences richest in names, figures and dates, translated
+(`summary_sentences`). Invalid decision JSON gets one repair attempt; after that a
+`GenerationError`, never invalid output.
 """
 
 from __future__ import annotations
