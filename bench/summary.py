@@ -1,5 +1,5 @@
 """Summary benchmark with the decisions held fixed: each article's summary made again from the
-decisions of the brief `bench/brief.py` saved for it (its lede and their evidence, translated), and
+decisions of the brief `bench/brief.py` saved for it (`brief.summary_sentences`, translated), and
 scored against its gold facts. The choice of sentences or the translation prompt can so be compared
 on the same decisions, in a fraction of a full brief run.
 
