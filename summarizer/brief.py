@@ -275,11 +275,9 @@ class Briefer:
         cited = {e.sentence for d in decisions for e in d.evidence}
         lede = [n for n in whole_sentences(sentences, title)[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
-        vote_cues, bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
         extra = [n for n in extra if n not in cited and n not in lede]
         stated = [s.index for s in sentences if s.index not in cited and s.index not in extra + lede
-                  and ({"adopted", "rejected"} & set(cued_status(s.text, cues))
-                       or voting_body(s.text, vote_cues, bodies))]
+                  and ({"adopted", "rejected"} & set(cued_status(s.text, cues)) or self._voting_body(s.text))]
         return lede + (extra + stated)[:MAX_DESCRIBED]
 
     def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
@@ -295,7 +293,6 @@ class Briefer:
         cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         offices = self.prompt.get("office_bodies", {})
-        vote_cues, vote_bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
         if answer.get("is_decision") is False and not cued_status(d.evidence[0].text, cues):
             dropped.append(f"{d.decision[:80]}: not a decision, by the check and the wording")
             return False
@@ -316,7 +313,7 @@ class Briefer:
                 d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
                 d.actor = self.glossary.enforce(actor)
                 named = True
-        body = voting_body(d.evidence[0].text, vote_cues, vote_bodies)
+        body = self._voting_body(d.evidence[0].text)
         if body and body.lower() != d.actor.lower():
             d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
             d.actor, named = body, True
@@ -326,6 +323,10 @@ class Briefer:
         if not named:
             d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return True
+
+    def _voting_body(self, sentence: str) -> str | None:
+        """The assembly whose vote the sentence reports (`voting_body` with the prompt file's tables)."""
+        return voting_body(sentence, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
 
     def _named(self, actor: str, context: str) -> bool:
         """Whether `actor` is named in `context` as a party, not only as the medium of a statement ("sur LCI")."""
@@ -398,9 +399,8 @@ class Briefer:
         if "verify" in self.prompt:
             decisions = self.verify(decisions, sentences, doc.title, grounding.dropped)
             self.english_actors(decisions, doc.text)
-            vote_cues, bodies = self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {})
             decisions = fold_follow_ups(merge_twins(decisions), self.prompt.get("status_cues", {}),
-                                        lambda text: voting_body(text, vote_cues, bodies) is not None)
+                                        lambda text: self._voting_body(text) is not None)
         for d in decisions:  # a name the article does not have is invented (or brought in from elsewhere)
             names = unknown_names(f"{d.actor}. {d.decision}", f"{doc.title or ''}\n{doc.text}", self.glossary)
             if names:

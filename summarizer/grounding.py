@@ -116,14 +116,24 @@ def merge_twins(decisions: list[Decision]) -> list[Decision]:
         if twin is None:
             kept.append(d)
             continue
-        seen = {e.sentence for e in twin.evidence}
-        twin.evidence = sorted(twin.evidence + [e for e in d.evidence if e.sentence not in seen], key=lambda e: e.sentence)
+        _add_evidence(twin, d)
         twin.figures += [f for f in d.figures if f not in twin.figures]
         twin.flags += [f for f in d.flags if f not in twin.flags]
-    kept.sort(key=lambda d: d.evidence[0].sentence)
-    for n, d in enumerate(kept, 1):
+    return _renumbered(kept)
+
+
+def _add_evidence(into: Decision, d: Decision) -> None:
+    """`d`'s evidence sentences added to `into`'s, each once, in article order."""
+    seen = {e.sentence for e in into.evidence}
+    into.evidence = sorted(into.evidence + [e for e in d.evidence if e.sentence not in seen], key=lambda e: e.sentence)
+
+
+def _renumbered(decisions: list[Decision]) -> list[Decision]:
+    """The decisions in order of their first evidence, with ids D1, D2… in that order."""
+    decisions.sort(key=lambda d: d.evidence[0].sentence)
+    for n, d in enumerate(decisions, 1):
         d.id = f"D{n}"
-    return kept
+    return decisions
 
 
 #: A sentence that opens on a demonstrative ("Ces discussions porteront sur…", "Cette mesure est
@@ -144,13 +154,9 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
         if (before is None or not all(_BACK_REFERENCE.match(e.text) for e in d.evidence)
                 or cued_status(first.text, status_cues) or own_decision(first.text)):
             kept.append(d)
-            continue
-        seen = {e.sentence for e in before.evidence}
-        before.evidence = sorted(before.evidence + [e for e in d.evidence if e.sentence not in seen],
-                                 key=lambda e: e.sentence)
-    for n, d in enumerate(kept, 1):
-        d.id = f"D{n}"
-    return kept
+        else:
+            _add_evidence(before, d)
+    return _renumbered(kept)
 
 
 def _has_cue(text: str, cue: str) -> bool:

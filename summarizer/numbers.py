@@ -153,7 +153,8 @@ _ENGLISH_WORD = re.compile(
     re.IGNORECASE,
 )
 
-_DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])"
+_DAY_NUMBER = r"1er|[12]\d|3[01]|0?[1-9]"
+_DAY = rf"(?P<day>{_DAY_NUMBER})"
 _FRENCH_DATE = re.compile(
     r"(?<!\w)(?:(?P<weekday>" + "|".join(FRENCH_WEEKDAYS) + r")(?!\w))?"
     r"(?:(?(weekday)\s+)(?:" + _DAY + r"(?:\s+|-))?(?P<month>" + "|".join(FRENCH_MONTHS) + r")"
@@ -356,7 +357,7 @@ def french_dates(text: str) -> list[FrenchDate]:
             month, end = None, match.end("weekday") if weekday else match.start()
         if not (weekday or month):
             continue
-        day_n = (1 if day.lower() == "1er" else int(day)) if day else None
+        day_n = _day_number(day) if day else None
         english_month = FRENCH_MONTHS[month.lower()] if month else None
         english_weekday = FRENCH_WEEKDAYS[weekday.lower()] if weekday else None
         dates.append(
@@ -372,6 +373,10 @@ def french_dates(text: str) -> list[FrenchDate]:
             )
         )
     return dates
+
+
+def _day_number(day: str) -> int:
+    return 1 if day.lower() == "1er" else int(day)
 
 
 def _english_date(weekday: str | None, day: int | None, month: str | None, year: str | None) -> str:
@@ -452,7 +457,7 @@ def _day_month(match: re.Match[str]) -> tuple[int, str]:
 
 
 #: Days listed before a date's day, sharing its month: "11 et" in "des 11 et 18 juin", "du 3 au".
-_DAYS_BEFORE = re.compile(r"(?:(?<!\w)(?:1er|[12]\d|3[01]|0?[1-9])\s*(?:,|et|au|à|-)\s*)*$", re.IGNORECASE)
+_DAYS_BEFORE = re.compile(rf"(?:(?<!\w)(?:{_DAY_NUMBER})\s*(?:,|et|au|à|-)\s*)*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -464,7 +469,7 @@ def source_days(source_fr: str) -> frozenset[tuple[int, str]]:
         if d.day and d.month:
             days.add((d.day, d.month))
             listed = _DAYS_BEFORE.search(source_fr, max(0, d.start - 60), d.start)  # "des 11 et 18 juin": the 11th is in June too
-            days |= {(1 if n.lower() == "1er" else int(n), d.month) for n in re.findall(r"1er|\d+", listed.group(0))}
+            days |= {(_day_number(n), d.month) for n in re.findall(_DAY_NUMBER, listed.group(0), re.IGNORECASE)}
     months = list(FRENCH_MONTHS.values())
     return frozenset(days | {(int(day), months[int(month) - 1]) for day, month in _NUMERIC_DATE.findall(source_fr)})
 
