@@ -356,8 +356,11 @@ class Briefer:
         ])
         for d, out in zip(todo, answers):
             english = self.glossary.enforce(" ".join(out.text.strip().strip('."\'').split()))
-            if (out.finish_reason == "stop" and english and not french_in_actor(english, source, words)
-                    and not unknown_names(english, source, self.glossary)):
+            ok = out.finish_reason == "stop" and english and not french_in_actor(english, source, words)
+            if ok and (names := unknown_names(english, source, self.glossary)):
+                d.flags.append(f"actor left partly in French: its English, {english!r}, names what the article "
+                               f"does not ({', '.join(names)})")
+            elif ok:
                 d.flags.append(f"actor put into English (was {d.actor!r})")
                 d.actor = english
             else:

@@ -414,7 +414,8 @@ def _decision(actor: str) -> Decision:
         ("Ministre du travail", "Minister of Labour", "Minister of Labour", "actor put into English (was 'Ministre du travail')"),
         ("Le Senate", "the Senate", "the Senate", "actor put into English (was 'Le Senate')"),
         ("ministre", "le ministre", "ministre", "actor left partly in French"),  # an answer still French is refused
-        ("Le ministre du travail", "The White House", "Le ministre du travail", "actor left partly in French"),  # a name from elsewhere
+        ("Le ministre du travail", "The White House", "Le ministre du travail",  # a name from elsewhere is refused
+         "actor left partly in French: its English, 'The White House', names what the article does not (White)"),
     ],
 )
 def test_an_actor_left_in_french_is_asked_into_english(actor, answer, final, flag):
