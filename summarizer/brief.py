@@ -129,8 +129,8 @@ def summary_sentences(sentences: list[Sentence], decisions: list[Decision], titl
         first = next((e.sentence for e in d.evidence if e.sentence in whole), None)
         if first is not None and first not in picked:
             picked.append(first)
-    rest = sorted((n for n in stated if n not in picked and _details(by_index[n].text)),
-                  key=lambda n: -_details(by_index[n].text))
+    details = {n: _details(by_index[n].text) for n in stated if n not in picked}
+    rest = sorted((n for n, count in details.items() if count), key=lambda n: -details[n])
     picked += rest[:max(0, MAX_SUMMARY_SENTENCES - len(picked))]
     if not picked:  # an article of fragments only (headlines, a list): its first ones
         picked = [s.index for s in sentences if _folded(s.text) != _folded(title)][:LEDE_SENTENCES]
