@@ -58,17 +58,19 @@ def is_person(actor: str, actor_words: dict[str, list[str]]) -> bool:
     return name is not None and not any(w in actor_words for w in _WORD.findall(fold(name.group(0))))
 
 
+_FRENCH_OF = re.compile(r"(?<=\w )(?:de|d['’])(?=\s?\w)")
 _OPENING_ARTICLE = re.compile(r"^(?:(?:les|le|la)\s+|l['’])", re.IGNORECASE)
 
 
 def french_in_actor(actor: str, source: str, actor_words: dict[str, list[str]]) -> list[str]:
     """French left in an English actor ("Le Senate", "ministre", "Ministre du travail"): an opening
-    French article, French function words or accented words of the source (`french_words`), and
+    French article, a "de" between words, French function words or accented words of the source (`french_words`), and
     words that `actor_words` lists as the French for an English body word (ministre, procureur)."""
     from .leftovers import french_words
 
     found = [m.group(0).strip(" '’") for m in [_OPENING_ARTICLE.match(actor)] if m]
     found += french_words(actor.lower(), source)
+    found += _FRENCH_OF.findall(actor)  # "Centre de commandement": English names say "of"
     french = {fold(f) for names in actor_words.values() for f in names} - set(actor_words)
     found += [w for w in _WORD.findall(actor) if fold(w) in french]
     return list(dict.fromkeys(w.lower() for w in found))
@@ -137,18 +139,74 @@ def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> 
 
 
 #: A nationality after an office ("premier ministre maltais", "ministre allemand"): another country's
-#: office, which "the government" would misname.
-_DEMONYM = re.compile(r"\s+\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine)\b")
+#: office, which "the government" alone would misname.
+_DEMONYM = re.compile(r"\s+(\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine))\b")
+@cache
+def _french_countries() -> dict[str, str]:
+    """French country name (CLDR, countries only) → English name: "Espagne" → "Spain"."""
+    from babel import Locale
+
+    fr, en = Locale("fr"), Locale("en")
+    return {name: en.territories[code] for code, name in fr.territories.items()
+            if len(code) == 2 and code.isalpha() and code in en.territories}
 
 
-def office_body(person: str, french: str, offices: dict[str, str]) -> str | None:
+def demonym_country(demonym: str) -> str | None:
+    """The English name of the country a French nationality adjective names, by the longest shared
+    start of at least four letters, when one country has it ("maltais" → Malta, "portugais" → Portugal,
+    not Puerto Rico), else None ("américain": no country is spelt so in French)."""
+    word = fold(demonym)
+    shared = {}
+    for name, english in _french_countries().items():
+        n = 0
+        for a, b in zip(word, fold(name)):
+            if a != b:
+                break
+            n += 1
+        if n >= 4:
+            shared[english] = n
+    best = [c for c, n in shared.items() if n == max(shared.values(), default=0)]
+    return best[0] if len(best) == 1 else None
+
+
+def countries_named(sentence: str) -> set[str]:
+    """English names of the countries a French sentence names ("en Espagne", "Italie:"), matched as
+    written (capitalised), so "réunion" is a meeting, not the island."""
+    return {english for name, english in _french_countries().items()
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence)}
+
+
+def office_body(person: str, sentences: list[str], offices: dict[str, str]) -> str | None:
     """The body a person named as an actor acts for, from the office the article gives them next to
     their name ("le Premier ministre Edouard Philippe", "Muriel Pénicaud, ministre du Travail" → the
     government), else None. `offices`: French office words → English body; exactly one must occur
-    within a few words of a mention of the person's surname."""
+    within a few words of a mention of the person's surname. Another country's office says whose:
+    by a nationality ("le ministre italien" → the government of Italy), else by the one country the
+    mention's sentence names before it, or if none the sentence before ("… en Espagne, a annoncé le
+    Premier ministre Pedro Sanchez" → the government of Spain); none named, the body alone."""
     bare = person.strip()
     if _NAME.fullmatch(bare) is None:  # "Joseph Muscat, the Prime Minister of Malta" says whose office it is
         return None
+    surname = fold(bare.split()[-1])
+    for i, sentence in enumerate(sentences):
+        text = _plain(sentence)
+        for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
+            around = text[max(0, mention.start() - 50):mention.end() + 40]
+            found = set()
+            for office, english in offices.items():
+                for m in re.finditer(rf"\b{re.escape(fold(office))}\b", around):
+                    nationality = _DEMONYM.match(around, m.end())
+                    country = demonym_country(nationality.group(1)) if nationality else None
+                    if not nationality or country:
+                        found.add((english, country))
+            if len(found) != 1:
+                continue
+            body, country = found.pop()
+            if country is None:  # named before the mention (folding keeps French lengths): "…, comme en Allemagne" is not whose
+                named = countries_named(sentence[:mention.start()]) or (countries_named(sentences[i - 1]) if i else set())
+                country = named.pop() if len(named) == 1 else None
+            return body if country is None else f"{body} of {country}"
+    return None
     surname = fold(bare.split()[-1])
     text = _plain(french)
     for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
@@ -159,3 +217,14 @@ def office_body(person: str, french: str, offices: dict[str, str]) -> str | None
         if len(found) == 1:
             return found.pop()
     return None
+
+
+def office_actor(actor: str, offices: dict[str, str]) -> str | None:
+    """The body an actor that is an office, not a body, acts for ("Prime Minister", "the French Minister
+    of Health" → "the government (French Minister of Health)"), with the office kept to say whose;
+    else None. `offices`: English office words (a singular, lower case) → body."""
+    bare = re.sub(r"^the\s+", "", actor.strip(), flags=re.IGNORECASE)
+    found = {body for office, body in offices.items() if re.search(rf"\b{re.escape(office)}\b", bare, re.IGNORECASE)}
+    if len(found) != 1 or any(fold(b.removeprefix("the ")) in fold(bare) for b in found):
+        return None
+    return f"{found.pop()} ({bare})"

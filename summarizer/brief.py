@@ -10,6 +10,7 @@ decisions' evidence and the sentences richest in names, figures and dates, trans
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, replace
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, office_body,
+from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, office_actor, office_body,
                      only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
@@ -34,9 +35,9 @@ from .segment import Sentence
 from .translate import Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
-#: The summary translates the article's opening sentences (its lede: news puts the main facts first),
-#: then the first evidence of each decision, then the sentences richest in details, at most five in
-#: all (`summary_sentences`).
+#: The summary translates the article's first sentence (news puts the main fact first), the first
+#: evidence of each decision, the rest of the lede, then the sentences richest in details, at most
+#: five in all (`summary_sentences`).
 LEDE_SENTENCES = 3
 MAX_SUMMARY_SENTENCES = 5
 #: Fewer words than this is a fragment ("Ce dont il pourrait avoir besoin rapidement."), not worth a place.
@@ -116,19 +117,21 @@ def _details(text: str) -> int:
 
 
 def summary_sentences(sentences: list[Sentence], decisions: list[Decision], title: str | None) -> list[Sentence]:
-    """The sentences a summary is made of, in article order: the first `LEDE_SENTENCES` whole sentences
-    (`whole_sentences`) that are not quotations, each decision's first evidence that is whole, then,
-    up to `MAX_SUMMARY_SENTENCES`, the other whole sentences that state the most names, figures and
-    dates. The 1.5B model's own summaries carried fewer of the gold facts than these sentences
-    translated (bench/RESULTS.md)."""
+    """The sentences a summary is made of, in article order: the first whole sentence (`whole_sentences`)
+    that is not a quotation, each decision's first evidence that is whole, the rest of the lede (the
+    first `LEDE_SENTENCES`), then, up to `MAX_SUMMARY_SENTENCES`, the other whole sentences that state
+    the most names, figures and dates. Decisions before the lede's second and third sentences: a news
+    round-up's lede tells its first story only. The 1.5B model's own summaries carried fewer of the
+    gold facts than these sentences translated (bench/RESULTS.md)."""
     whole = whole_sentences(sentences, title)
     by_index = {s.index: s for s in sentences}
     stated = [n for n in whole if not _quoted(by_index[n].text)] or whole
-    picked = stated[:LEDE_SENTENCES]
+    picked = stated[:1]
     for d in decisions:
         first = next((e.sentence for e in d.evidence if e.sentence in whole), None)
         if first is not None and first not in picked:
             picked.append(first)
+    picked += [n for n in stated[1:LEDE_SENTENCES] if n not in picked]
     details = {n: _details(by_index[n].text) for n in stated if n not in picked}
     rest = sorted((n for n, count in details.items() if count), key=lambda n: -details[n])
     picked += rest[:max(0, MAX_SUMMARY_SENTENCES - len(picked))]
@@ -137,9 +140,20 @@ def summary_sentences(sentences: list[Sentence], decisions: list[Decision], titl
     return [by_index[n] for n in sorted(picked[:MAX_SUMMARY_SENTENCES])]
 
 
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]*)"')
+
+
+def model_text(text: str) -> str:
+    """French text as a brief's requests show it: figures in English form, so the model copies them,
+    and straight double quotes made typographic, so that a quotation it copies ("sera \"très
+    perturbé\"") does not end its JSON string halfway ("the traffic will be ")."""
+    text = _STRAIGHT_QUOTED.sub(r"“\1”", english_number_forms(text))
+    return text.replace('"', "”")
+
+
 def numbered_article(sentences: list[Sentence]) -> str:
-    """One sentence per line, `[n] text`, figures already in English form so the model copies them."""
-    return "\n".join(f"[{s.index}] {english_number_forms(s.text)}" for s in sentences)
+    """One sentence per line, `[n] text` (`model_text`)."""
+    return "\n".join(f"[{s.index}] {model_text(s.text)}" for s in sentences)
 
 
 class Briefer:
@@ -168,7 +182,7 @@ class Briefer:
 
     def _messages(self, article: str, title: str | None, task: str) -> list[dict[str, str]]:
         p = self.prompt
-        title_line = f"Title: {english_number_forms(title)}\n" if title else ""
+        title_line = f"Title: {model_text(title)}\n" if title else ""
         user = p["article"].format(title_line=title_line, article=article) + "\n" + task
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
@@ -230,12 +244,12 @@ class Briefer:
         if not decisions and not described:
             return decisions
         requests = [
-            ChatRequest(messages=self._question("verify", "\n".join(english_number_forms(e.text) for e in d.evidence),
+            ChatRequest(messages=self._question("verify", "\n".join(model_text(e.text) for e in d.evidence),
                                                 decision=d.decision),
                         max_tokens=VERIFY_MAX_TOKENS, json_schema=CHECK_SCHEMA)
             for d in decisions
         ] + [
-            ChatRequest(messages=self._question("describe", english_number_forms(sentences[n].text)),
+            ChatRequest(messages=self._question("describe", model_text(sentences[n].text)),
                         max_tokens=DESCRIBE_MAX_TOKENS, json_schema=DESCRIBE_SCHEMA)
             for n in described
         ]
@@ -283,14 +297,18 @@ class Briefer:
     def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
                      article: str, dropped: list[str]) -> bool:
         """Apply a check's answer to `d` in code; False when `d` is to be dropped (into `dropped`). What
-        the answer calls no decision is dropped unless the wording states a status; a status the answer
+        no evidence sentence words as a decision (`_worded`) is dropped, and what the answer calls no
+        decision unless the wording states a status; a status the answer
         and the wording agree on wins; an actor must be named in the evidence, the sentence before it or
         the title (as a party, not as the channel a statement was made on); an assembly whose vote the
         evidence reports, or the body a named person's office acts for, replaces the actor."""
+        cues = self.prompt.get("status_cues", {})
+        if not any(self._worded(e.text) for e in d.evidence):
+            dropped.append(f"{d.decision[:80]}: no wording of a decision in its evidence")
+            return False
         if answer is None:
             d.flags.append("not verified: no valid answer to the check")
             return True
-        cues = self.prompt.get("status_cues", {})
         words = self.prompt.get("actor_words", {})
         offices = self.prompt.get("office_bodies", {})
         if answer.get("is_decision") is False and not cued_status(d.evidence[0].text, cues):
@@ -317,12 +335,22 @@ class Briefer:
         if body and body.lower() != d.actor.lower():
             d.flags.append(f"actor set to {body!r}, the assembly whose vote the evidence reports (was {d.actor!r})")
             d.actor, named = body, True
-        elif is_person(d.actor, words) and (office := office_body(d.actor, article, offices)):
+        elif is_person(d.actor, words) and (office := office_body(d.actor, [s.text for s in sentences], offices)):
             d.flags.append(f"actor set to {office!r}, for whom the article says {d.actor!r} acts")
             d.actor, named = office, True
+        elif office := office_actor(d.actor, self.prompt.get("english_offices", {})):
+            d.flags.append(f"actor set to {office!r}: {d.actor!r} is an office, not the body that decided")
+            d.actor = office
         if not named:
             d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return True
+
+    def _worded(self, sentence: str) -> bool:
+        """Whether a sentence has the wording of a decision: a decision, status or vote cue (prompt file)."""
+        text = sentence.lower()
+        cues = ("decision_cues", "decision_words", "vote_cues")
+        return (any(c in text for key in cues for c in self.prompt.get(key, []))
+                or bool(cued_status(sentence, self.prompt.get("status_cues", {}))))
 
     def _voting_body(self, sentence: str) -> str | None:
         """The assembly whose vote the sentence reports (`voting_body` with the prompt file's tables)."""

@@ -157,13 +157,14 @@ def test_summary_numbers_not_in_source_are_reported(doc):
     assert "figures or dates in the summary not found in the source: 7,000, 2023" in brief_markdown(brief)
 
 
-def test_summary_is_the_lede_then_each_decisions_first_evidence_at_most_five_in_article_order():
+def test_summary_is_the_first_sentence_each_decisions_first_evidence_then_the_lede_at_most_five_in_article_order():
     text = "Titre du jour\n\n" + " ".join(f"Le conseil numéro {n} a voté la mesure {n} ce mardi." for n in range(9))
     sentences = number_sentences(text)
     cited = [Decision(id=f"D{n + 1}", actor="x", decision="x", status="adopted", date=None, location=None, figures=[],
                       evidence=[Evidence(sentence=n, text=sentences[n].text)]) for n in (8, 2, 6, 7)]
     picked = summary_sentences(sentences, cited, "Titre du jour")
-    assert [s.index for s in picked] == [1, 2, 3, 6, 8]  # lede 1-3; then 8 and 6 (cited first); 7 over five
+    assert [s.index for s in picked] == [1, 2, 6, 7, 8]  # the first; the cited ones; lede 2-3 over five
+    assert [s.index for s in summary_sentences(sentences, cited[:1], "Titre du jour")] == [1, 2, 3, 4, 8]
     fragments = number_sentences("Titre\n\nUn mot.\n\nListe de sujets, et encore, et encore, et encore...")
     assert [s.index for s in summary_sentences(fragments, [], "Titre")] == [1, 2]  # no whole sentence: the first ones
     twice = number_sentences("Le conseil a voté le budget de la ville mardi soir. " * 2 + "Un mot.")
@@ -256,7 +257,7 @@ def test_an_article_too_long_for_the_window_is_refused_before_any_request():
 
 def test_the_check_corrects_status_and_actor_from_the_evidence(doc):
     stoltenberg = decision(who_decided_in_english="Jens Stoltenberg", status="proposed",
-                           evidence_sentence_numbers=[6])  # "L'Otan a décidé jeudi d'élargir …, a précisé Jens Stoltenberg."
+                           evidence_sentence_numbers=[1])  # "Le Secrétaire général de l'Otan, Jens Stoltenberg, a annoncé …"
     rt = runtime_with([decisions_json(stoltenberg)], check='{"decided_by": "NATO", "status": "adopted"}')
     [d] = Briefer(rt, default_glossary()).brief(doc).decisions
     assert (d.actor, d.status) == ("NATO", "adopted")
@@ -387,14 +388,27 @@ def test_twins_left_by_different_actor_names_merge_once_the_check_settles_the_ac
 
 
 def test_what_the_check_and_the_wording_call_no_decision_is_dropped(doc):
-    quote = decision(evidence_sentence_numbers=[7], who_decided_in_english="Lloyd Austin",
-                     what_was_decided_in_english="Lloyd Austin attended his first meeting.")
-    rt = runtime_with([decisions_json(decision(), quote)],
+    plan = decision(evidence_sentence_numbers=[1], who_decided_in_english="Jens Stoltenberg",
+                    what_was_decided_in_english="Jens Stoltenberg announced a larger training mission.")
+    rt = runtime_with([decisions_json(decision(), plan)],
                       check='{"is_decision": false, "decided_by": "", "status": "adopted"}')
     brief = Briefer(rt, default_glossary()).brief(doc)
-    # sentence 2 says "a décidé": its wording keeps it whatever the check says; sentence 7 does not
+    # sentence 2 says "a décidé": its wording keeps it whatever the check says; sentence 1's "a annoncé"
+    # words a decision but states no status, so the check's "no" drops it
     assert [d.decision for d in brief.decisions] == ["NATO will gradually send 3,500 troops to Iraq."]
-    assert brief.grounding.dropped == ["Lloyd Austin attended his first meeting.: not a decision, by the check and the wording"]
+    assert brief.grounding.dropped == [
+        "Jens Stoltenberg announced a larger training mission.: not a decision, by the check and the wording"]
+
+
+def test_what_no_evidence_words_as_a_decision_is_dropped_whatever_the_check_says(doc):
+    meeting = decision(evidence_sentence_numbers=[7], who_decided_in_english="Lloyd Austin",
+                       what_was_decided_in_english="Lloyd Austin attended his first meeting.")
+    rt = runtime_with([decisions_json(decision(), meeting)],
+                      check='{"is_decision": true, "decided_by": "NATO", "status": "adopted"}')
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    # "Lloyd Austin a assisté mercredi à sa première réunion": no decision, status or vote wording
+    assert [d.decision for d in brief.decisions] == ["NATO will gradually send 3,500 troops to Iraq."]
+    assert brief.grounding.dropped == ["Lloyd Austin attended his first meeting.: no wording of a decision in its evidence"]
 
 
 def test_a_fragment_is_not_a_decision(doc):
@@ -514,7 +528,13 @@ def test_the_assembly_that_voted_is_the_actor_and_the_channel_is_not(tmp_path):
 @pytest.mark.parametrize(("person", "french", "body"), [
     ("Edouard Philippe", "Le Premier ministre Edouard Philippe a annoncé jeudi la réforme.", "the government"),
     ("Muriel Pénicaud", "Muriel Pénicaud, ministre du Travail, a présenté le texte.", "the government"),
-    ("Joseph Muscat", "Le Premier ministre maltais Joseph Muscat a accepté le débarquement.", None),  # Malta's
+    ("Joseph Muscat", "Le Premier ministre maltais Joseph Muscat a accepté le débarquement.",
+     "the government of Malta"),  # another country's, by its nationality
+    ("Donald Trump", "Le président américain Donald Trump a décidé.", None),  # no country is spelt "améric…"
+    ("Pedro Sanchez", "Les touristes pourront revenir en Espagne, a annoncé le Premier ministre Pedro Sanchez.",
+     "the government of Spain"),  # the country the sentence names before the mention
+    ("Edouard Philippe", "Le Premier ministre Edouard Philippe a tranché, comme en Allemagne.",
+     "the government"),  # a place named after the mention is not whose office
     ("Joseph Muscat, the Prime Minister of Malta", "Le Premier ministre Joseph Muscat a accepté.", None),  # says whose
     ("Olivier Véran", "Plus tôt, Olivier Véran l'avait dit. Le ministre de la Santé Olivier Véran a tranché.",
      "the government"),  # the mention that names the office
@@ -526,7 +546,43 @@ def test_a_person_gives_way_to_the_body_their_office_acts_for(person, french, bo
     from summarizer.actors import office_body
     from summarizer.prompts import load_prompt
 
-    assert office_body(person, french, load_prompt("brief")["office_bodies"]) == body
+    assert office_body(person, [french], load_prompt("brief")["office_bodies"]) == body
+
+
+def test_another_countrys_office_is_named_by_the_sentence_before_or_its_nationality():
+    from summarizer.actors import demonym_country, office_body
+    from summarizer.prompts import load_prompt
+
+    offices = load_prompt("brief")["office_bodies"]
+    roundup = ["La pandémie progresse en Colombie.", "- Italie: masque obligatoire le soir en public -",
+               "Le ministre de la Santé, Roberto Speranza, a signé un décret prenant effet lundi."]
+    assert office_body("Roberto Speranza", roundup, offices) == "the government of Italy"
+    # two countries before the mention: whose office is unsure, so the article's own country
+    assert office_body("Roberto Speranza", ["En Italie comme en Espagne, le ministre Roberto Speranza a signé."],
+                       offices) == "the government"
+    assert [demonym_country(w) for w in ("maltais", "portugais", "hongrois", "français", "américain")] == [
+        "Malta", "Portugal", "Hungary", "France", None]
+
+
+@pytest.mark.parametrize(("actor", "body"), [
+    ("Prime Minister", "the government (Prime Minister)"),
+    ("the French Minister of Health", "the government (French Minister of Health)"),
+    ("NATO defence ministers", None),  # many ministers are not one office
+    ("Government spokesman", None),  # names the government already
+    ("Ministry of Health", None),  # a body
+])
+def test_an_office_named_as_the_actor_gives_way_to_the_body_it_acts_for(actor, body):
+    from summarizer.actors import office_actor
+    from summarizer.prompts import load_prompt
+
+    assert office_actor(actor, load_prompt("brief")["english_offices"]) == body
+
+
+def test_quotations_reach_the_model_with_typographic_marks_and_english_figures():
+    from summarizer.brief import model_text
+
+    assert model_text('Le trafic sera "très perturbé" avec 3.500 trains, un "x') == (
+        "Le trafic sera “très perturbé” avec 3,500 trains, un ”x")
 
 
 def test_a_minister_named_as_the_actor_becomes_the_government(tmp_path):
