@@ -77,13 +77,18 @@ def french_in_actor(actor: str, source: str, actor_words: dict[str, list[str]]) 
 
 
 @cache
-def _countries() -> dict[str, str]:
-    """Folded French country name → English name (CLDR), where the two differ (Malte → Malta)."""
+def _territories() -> dict[str, tuple[str, str]]:
+    """CLDR territory code → (French name, English name): "ES" → ("Espagne", "Spain")."""
     from babel import Locale
 
     fr, en = Locale("fr"), Locale("en")
-    return {fold(name): en.territories[code] for code, name in fr.territories.items()
-            if code in en.territories and fold(name) != fold(en.territories[code])}
+    return {code: (name, en.territories[code]) for code, name in fr.territories.items() if code in en.territories}
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """Folded French territory name → English name, where the two differ (Malte → Malta)."""
+    return {fold(name): english for name, english in _territories().values() if fold(name) != fold(english)}
 
 
 def english_country(actor: str) -> str | None:
@@ -141,14 +146,12 @@ def voting_body(sentence: str, vote_cues: list[str], bodies: dict[str, str]) -> 
 #: A nationality after an office ("premier ministre maltais", "ministre allemand"): another country's
 #: office, which "the government" alone would misname.
 _DEMONYM = re.compile(r"\s+(\w+(?:ais|aise|ain|aine|ien|ienne|and|ande|ois|oise|ol|ole|que|ec|eque|in|ine))\b")
+
+
 @cache
 def _french_countries() -> dict[str, str]:
-    """French country name (CLDR, countries only) → English name: "Espagne" → "Spain"."""
-    from babel import Locale
-
-    fr, en = Locale("fr"), Locale("en")
-    return {name: en.territories[code] for code, name in fr.territories.items()
-            if len(code) == 2 and code.isalpha() and code in en.territories}
+    """French country name → English name, countries only (CLDR's two-letter codes): "Espagne" → "Spain"."""
+    return {name: english for code, (name, english) in _territories().items() if len(code) == 2 and code.isalpha()}
 
 
 def demonym_country(demonym: str) -> str | None:
@@ -206,16 +209,6 @@ def office_body(person: str, sentences: list[str], offices: dict[str, str]) -> s
                 named = countries_named(sentence[:mention.start()]) or (countries_named(sentences[i - 1]) if i else set())
                 country = named.pop() if len(named) == 1 else None
             return body if country is None else f"{body} of {country}"
-    return None
-    surname = fold(bare.split()[-1])
-    text = _plain(french)
-    for mention in re.finditer(rf"\b{re.escape(surname)}\b", text):
-        around = text[max(0, mention.start() - 50):mention.end() + 40]
-        found = {english for office, english in offices.items()
-                 if any(not _DEMONYM.match(around, m.end())
-                        for m in re.finditer(rf"\b{re.escape(fold(office))}\b", around))}
-        if len(found) == 1:
-            return found.pop()
     return None
 
 
