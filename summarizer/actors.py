@@ -9,6 +9,7 @@ préfet), through the glossary (NATO ~ Otan) and through `actor_words` in prompt
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import cache
@@ -159,15 +160,8 @@ def demonym_country(demonym: str) -> str | None:
     start of at least four letters, when one country has it ("maltais" → Malta, "portugais" → Portugal,
     not Puerto Rico), else None ("américain": no country is spelt so in French)."""
     word = fold(demonym)
-    shared = {}
-    for name, english in _french_countries().items():
-        n = 0
-        for a, b in zip(word, fold(name)):
-            if a != b:
-                break
-            n += 1
-        if n >= 4:
-            shared[english] = n
+    shared = {english: n for name, english in _french_countries().items()
+              if (n := len(os.path.commonprefix([word, fold(name)]))) >= 4}
     best = [c for c, n in shared.items() if n == max(shared.values(), default=0)]
     return best[0] if len(best) == 1 else None
 
