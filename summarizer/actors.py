@@ -215,3 +215,17 @@ def office_actor(actor: str, offices: dict[str, str]) -> str | None:
     if len(found) != 1 or any(fold(b.removeprefix("the ")) in fold(bare) for b in found):
         return None
     return f"{found.pop()} ({bare})"
+
+
+def management_body(actor: str, sentence: str, names: list[str], words: list[str]) -> str | None:
+    """The organisation whose management an actor that is only "the direction" or "management" (a
+    calque of "la direction", a company's management; `words`, folded) is: of the proper names of the
+    French evidence sentence (`names`, in order), the one named after "direction de", else the first
+    ("Le trafic RATP sera perturbé, a annoncé la direction" → "RATP (management)"); None for any other
+    actor or a sentence that names none."""
+    if fold(re.sub(r"^the\s+", "", actor.strip(), flags=re.IGNORECASE)) not in words:
+        return None
+    owner = re.search(r"\bdirection\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])([^\W\d_][\w'’-]*)", sentence)
+    if owner and (named := [n for n in names if n.startswith(owner.group(1))]):
+        return f"{named[0]} (management)"
+    return f"{names[0]} (management)" if names else None

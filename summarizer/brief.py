@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, office_actor, office_body,
-                     only_a_medium, voting_body)
+from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, management_body,
+                     office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins
@@ -151,6 +151,11 @@ def model_text(text: str) -> str:
     return text.replace('"', "”")
 
 
+def in_english(text: str, source: str) -> bool:
+    """Whether a description the model wrote is English: three words or more, none French (`french_words`)."""
+    return len(text.split()) >= 3 and not french_words(text, source)
+
+
 def numbered_article(sentences: list[Sentence]) -> str:
     """One sentence per line, `[n] text` (`model_text`)."""
     return "\n".join(f"[{s.index}] {model_text(s.text)}" for s in sentences)
@@ -259,15 +264,11 @@ class Briefer:
                if a and a.get("is_decision") is True and str(a.get("decided_by", "")).strip()]
         # Given one French sentence, the 1.5B model copies it as what was decided (every dev sentence
         # tried): such a decision is told by the sentence's translation instead, one more short request.
-        def in_english(a: dict) -> bool:
-            text = str(a.get("decision", ""))
-            return len(text.split()) >= 3 and not french_words(text, article)
-
-        if copied := [(n, a) for n, a in new if not in_english(a)]:
+        if copied := [(n, a) for n, a in new if not in_english(str(a.get("decision", "")), article)]:
             translated = self.translator.translate_texts([sentences[n].text for n, _ in copied])
             for (_, a), segment in zip(copied, translated):
                 a["decision"] = "" if segment.lost else segment.target
-        new = [(n, a) for n, a in new if in_english(a)]
+        new = [(n, a) for n, a in new if in_english(str(a["decision"]), article)]
         found, _ = ground_decisions(
             [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
                            what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,
@@ -341,6 +342,10 @@ class Briefer:
         elif office := office_actor(d.actor, self.prompt.get("english_offices", {})):
             d.flags.append(f"actor set to {office!r}: {d.actor!r} is an office, not the body that decided")
             d.actor = office
+        elif company := management_body(d.actor, d.evidence[0].text, proper_names(d.evidence[0].text),
+                                        self.prompt.get("management_words", [])):
+            d.flags.append(f"actor set to {company!r}: {d.actor!r} is the management of what the evidence names")
+            d.actor, named = company, True
         if not named:
             d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return True
@@ -360,6 +365,18 @@ class Briefer:
         """Whether `actor` is named in `context` as a party, not only as the medium of a statement ("sur LCI")."""
         return (actor_named(actor, context, self.glossary, self.prompt.get("actor_words", {}))
                 and not only_a_medium(actor, context))
+
+    def english_decisions(self, decisions: list[Decision], source: str) -> None:
+        """Put into English what was decided where the extraction left it in French (on one held-out
+        article, every decision it listed was its evidence sentence copied): the description translated,
+        one segment each; a description the translation loses is flagged and kept."""
+        todo = [d for d in decisions if not in_english(d.decision, source)]
+        for d, segment in zip(todo, self.translator.translate_texts([d.decision for d in todo]) if todo else []):
+            if segment.lost or not in_english(segment.target, source):
+                d.flags.append("what was decided left in French")
+            else:
+                d.flags.append("what was decided put into English")
+                d.decision = segment.target
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:
         """Put into English the actors that French is left in: a country by its CLDR name (Malte), an
@@ -430,6 +447,7 @@ class Briefer:
         if "verify" in self.prompt:
             decisions = self.verify(decisions, sentences, doc.title, grounding.dropped)
             self.english_actors(decisions, doc.text)
+            self.english_decisions(decisions, doc.text)
             decisions = fold_follow_ups(merge_twins(decisions), self.prompt.get("status_cues", {}),
                                         lambda text: self._voting_body(text) is not None)
         for d in decisions:  # a name the article does not have is invented (or brought in from elsewhere)

@@ -447,6 +447,24 @@ def test_an_english_actor_costs_no_request():
     assert runtime.requests == [] and all(d.flags == [] for d in decisions)
 
 
+@pytest.mark.parametrize(("answer", "final", "flag"), [
+    ("The text extending the health emergency is adopted by 240 votes.",
+     "The text extending the health emergency is adopted by 240 votes.", "what was decided put into English"),
+    ("Le texte est adopté par 240 voix.", "Le texte prolongeant l'état d'urgence est adopté par 240 voix.",
+     "what was decided left in French"),  # the translation still French: kept, flagged
+])
+def test_what_was_decided_left_in_french_is_translated(answer, final, flag):
+    """The extraction sometimes copies its evidence as what was decided; that description is translated."""
+    french = "Le texte prolongeant l'état d'urgence est adopté par 240 voix."
+    runtime = ScriptedRuntime(lambda req: answer)
+    copied, english = _decision("the Senate"), _decision("the Senate")
+    copied.decision = french
+    Briefer(runtime, default_glossary()).english_decisions([copied, english], french)
+    assert (copied.decision, copied.flags) == (final, [flag])
+    assert english.decision == "The minister presented a reform." and english.flags == []
+    assert runtime.requests and all(french in last_user(r) for r in runtime.requests)  # French output is retried
+
+
 @pytest.mark.parametrize(("actor", "english"), [("Malte", "Malta"), ("l'Allemagne", "Germany"), ("Espagne", "Spain"),
                                                ("Assemblée", "the National Assembly"), ("le Sénat", "the Senate")])
 def test_a_country_or_assembly_named_in_french_is_put_into_english_without_a_request(actor, english):
@@ -576,6 +594,21 @@ def test_an_office_named_as_the_actor_gives_way_to_the_body_it_acts_for(actor, b
     from summarizer.prompts import load_prompt
 
     assert office_actor(actor, load_prompt("brief")["english_offices"]) == body
+
+
+@pytest.mark.parametrize(("actor", "sentence", "body"), [
+    ("the direction", 'Le trafic RATP sera "fortement perturbé" jeudi, a annoncé la direction.', "RATP (management)"),
+    ("Management", "Selon Le Parisien, la direction de Renault a annoncé la fermeture du site de Flins.",
+     "Renault (management)"),  # the one named after "direction de", not the first name
+    ("the direction", "La direction a annoncé la fermeture du site.", None),  # whose is not said
+    ("the government", "Le trafic RATP sera perturbé, a annoncé la direction.", None),  # a body already
+])
+def test_a_management_named_as_the_actor_is_that_of_the_organisation_its_evidence_names(actor, sentence, body):
+    from summarizer.actors import management_body
+    from summarizer.prompts import load_prompt
+    from summarizer.propernames import proper_names
+
+    assert management_body(actor, sentence, proper_names(sentence), load_prompt("brief")["management_words"]) == body
 
 
 def test_quotations_reach_the_model_with_typographic_marks_and_english_figures():
