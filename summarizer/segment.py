@@ -16,7 +16,7 @@ Sentence splitting is a regex splitter with French abbreviation rules rather tha
 pysbd (language="fr") splits after ``MM.``, ``Dr.``, ``St.`` and inside ``p. ex.``, does
 not split ``Oui… Non.``, and is ~50x slower; this splitter is deterministic and linear.
 It also splits sentences that scraped text glues together (``médicament.En``, ``GMT.Plus``,
-``»Le``, ``KawasakiL'OMS``, ``.- Titre -Texte``) so that no evidence sentence is a whole article.
+``»Le``, ``KawasakiL'OMS``, ``reportéLa``, ``.- Titre -Texte``) so that no evidence sentence is a whole article.
 """
 
 from __future__ import annotations
@@ -46,13 +46,21 @@ _OPENING_QUOTES = "«“\"‘"
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zà-öø-ÿ"
 
+#: French words that open a sentence and are never the end of a word: a lowercase letter glued to
+#: one, capitalised and followed by a space, is a heading glued to its text (``reportéLa grève``,
+#: ``ArcueilÀ Nanterre``, ``auditionSelon le``), not a name spelt in camel case (``StopCovid``,
+#: ``VilleLaBaule``: no space follows).
+_GLUED_OPENERS = "|".join("""Le La Les Un Une Des Au Aux En À De Du Dans Selon Malgré Si Pour Depuis Après Avant
+    Alors Mais Et Ce Cette Ces Il Elle Ils Elles On Outre Lors Par Sur Avec Comme Entre Pendant Début""".split())
+
 #: A candidate boundary. Either terminator(s), closing quotes/brackets (a French closing
 #: guillemet may follow a space) and whitespace or none: scraped text glues sentences
 #: (``médicament.En``, ``GMT.Plus``); the decision is taken in ``_is_boundary``. Or a
 #: sentence glued with no terminator: a closing guillemet before a capitalised word
 #: (``»Le``); a straight quote between a letter and a capital (``française"Samedi``,
 #: ``franceinfo"Chaque``); a lowercase letter before an elided capital (``KawasakiL'OMS``),
-#: as ``L'``, ``D'``… never occur inside a French word. Or the end of an AFP live-blog heading
+#: as ``L'``, ``D'``… never occur inside a French word, or before a sentence opener
+#: (``_GLUED_OPENERS``). Or the end of an AFP live-blog heading
 #: glued to its text (``- Frontières rouvertes -La Belgique``), checked in ``_is_boundary``.
 _CANDIDATE = re.compile(
     rf"""(?=[.!?…»”"«{_UPPER}])  # every alternative starts before one of these (speed)
@@ -60,6 +68,7 @@ _CANDIDATE = re.compile(
         | [»”](?=[{_UPPER}][{_LOWER}])
         | (?<=[^\W\d_])"(?=[{_UPPER}])
         | (?<=[{_LOWER}])(?=[{_UPPER}]['’][^\W\d_])
+        | (?<=[{_LOWER}])(?=(?:{_GLUED_OPENERS})\s)
         | (?<=\s-)(?P<dash>)(?=[{_UPPER}"«]))""",
     re.VERBOSE,
 )

@@ -133,13 +133,27 @@ REAL_GLUED = {
 }
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La décision est reportéLa grève continue.", ["La décision est reporté", "La grève continue."]),
+    ("Les partiels seront bloqués à ArcueilÀ Nanterre, ils votent.", ["Les partiels seront bloqués à Arcueil",
+                                                                     "À Nanterre, ils votent."]),
+    ("Lors de son auditionSelon le journal, il a tort.", ["Lors de son audition", "Selon le journal, il a tort."]),
+    # camel-case names: no space after the capitalised part
+    ("La VilleLaBaule, StopCovid et YouTube restent.", ["La VilleLaBaule, StopCovid et YouTube restent."]),
+    ("Le PenelopeGate a éclaté, dit le DrLe.", ["Le PenelopeGate a éclaté, dit le DrLe."]),
+])
+def test_a_heading_glued_to_a_sentence_opener_is_split_off(text, expected) -> None:
+    assert split_sentences(text) == expected
+
+
 def test_real_glued_excerpts() -> None:
     assert split_sentences(REAL_GLUED["10886"]) == [
         "Suivent le Royaume-Uni (33.998 morts), l'Italie (31.610), la France (27.529) et l'Espagne (27.459).",
         "- Maladie de Kawasaki",
         "L'OMS a indiqué étudier un possible lien entre la maladie de Covid-19 et la maladie de Kawasaki, un "
         "syndrome inflammatoire touchant les enfants et dont une forme proche a fait un premier mort en France.",
-        "- VaccinsLe président américain, Donald Trump, a déclaré espérer un vaccin d'ici la fin de l'année, "
+        "- Vaccins",  # a heading glued to a sentence opener ("VaccinsLe président")
+        "Le président américain, Donald Trump, a déclaré espérer un vaccin d'ici la fin de l'année, "
         '"peut-être avant".',
         "Mais il a un peu plus tard nuancé son optimisme.",
         '"Un vaccin serait formidable", a-t-il affirmé.',
