@@ -2,10 +2,10 @@
 with one loaded model, then scored against its hand-written gold file (the `summarize eval` table,
 per article and pooled), with seconds per brief and peak memory.
 
-    python bench/brief.py [--split dev|heldout|all] [-m MODEL] [--threads N] [--parallel N]
+    python bench/brief.py [--split dev|heldout|all] [-m MODEL] [--threads N] [--parallel N] [--extract-from english]
 
 dev = seeds/ (the seed article) + tests/gold/dev; heldout = tests/gold/heldout (never tuned on).
-Briefs and a JSON summary go to bench/out/brief/<model>/<split>/.
+Briefs and a JSON summary go to bench/out/brief/<model>/<split>/ (<split>-english/ for --extract-from english).
 """
 
 from __future__ import annotations
@@ -41,13 +41,14 @@ def main() -> None:
     ap.add_argument("-m", "--model")
     ap.add_argument("--threads", type=int)
     ap.add_argument("--parallel", type=int, default=2)
+    ap.add_argument("--extract-from", choices=["french", "english"], default="french")
     args = ap.parse_args()
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     started = time.perf_counter()
-    with Summarizer(args.model, threads=args.threads, parallel=args.parallel) as summarizer:
+    with Summarizer(args.model, threads=args.threads, parallel=args.parallel, extract_from=args.extract_from) as summarizer:
         spec = summarizer.spec
         for split in splits:
-            out = ROOT / "bench" / "out" / "brief" / spec.id / split
+            out = ROOT / "bench" / "out" / "brief" / spec.id / (split if args.extract_from == "french" else f"{split}-english")
             out.mkdir(parents=True, exist_ok=True)
             results = []
             for folder in SPLITS[split]:

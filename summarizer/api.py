@@ -36,18 +36,23 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class Options:
     """Everything that changes an output besides the model and the input (batch records it in its
-    resume key). `quality`: fast | balanced | best; `candidates` overrides the level's count."""
+    resume key). `quality`: fast | balanced | best; `candidates` overrides the level's count;
+    `extract_from`: french | english, what a brief reads its decisions from."""
 
     quality: str = "balanced"
     candidates: int | None = None
+    extract_from: str = "french"
     glossary: Path | None = None
     keep_boilerplate: bool = False
     parallel: int = 2
     threads: int | None = None
 
     def __post_init__(self) -> None:
+        from .brief import EXTRACT_FROM
         from .translate import MAX_CANDIDATES, QUALITY
 
+        if self.extract_from not in EXTRACT_FROM:
+            raise InputError(f"unknown --extract-from {self.extract_from!r}; choose one of {', '.join(EXTRACT_FROM)}")
         if self.quality not in QUALITY:
             raise InputError(f"unknown quality {self.quality!r}; choose one of {', '.join(QUALITY)}")
         if self.candidates is not None and not 1 <= self.candidates <= MAX_CANDIDATES:
@@ -128,7 +133,7 @@ class Summarizer:
         from .brief import Briefer
 
         return Briefer(self.load("brief"), self.glossary, quality=self.options.quality,
-                       candidates=self.options.candidates)
+                       candidates=self.options.candidates, extract_from=self.options.extract_from)
 
     def _document(self, source: str | Path | Document) -> Document:
         if isinstance(source, Document):

@@ -357,6 +357,7 @@ class _Run:
             "server": servers[0] if len(servers) == 1 else servers, "prompt_versions": versions,
             "quality": None if task == "brief" else options.quality,
             "candidates": None if task == "brief" else options.candidates,
+            "extract_from": None if task == "translate" else options.extract_from,
             "glossary_sha256": _glossary_sha256(summarizer.glossary), "keep_boilerplate": options.keep_boilerplate,
             "version": __version__,
         }

@@ -32,7 +32,7 @@ from .propernames import proper_names, unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence
-from .translate import Translation, Translator, english_number_forms
+from .translate import Segment, Translation, Translator, english_number_forms
 
 Progress = Callable[[int, int], None]
 #: The summary translates the article's first sentence (news puts the main fact first), the first
@@ -161,13 +161,21 @@ def numbered_article(sentences: list[Sentence]) -> str:
     return "\n".join(f"[{s.index}] {model_text(s.text)}" for s in sentences)
 
 
+#: What the decisions are read from: the French article, or its translation sentence by sentence
+#: (the French sentences stay the evidence: a translated sentence keeps its number).
+EXTRACT_FROM = ("french", "english")
+
+
 class Briefer:
     def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced",
-                 candidates: int | None = None) -> None:
+                 candidates: int | None = None, extract_from: str = "french") -> None:
         """`quality` and `candidates`: how the sentences a brief translates (its summary, `verify`'s
-        descriptions) are translated."""
+        descriptions) are translated. `extract_from`: one of `EXTRACT_FROM`."""
+        if extract_from not in EXTRACT_FROM:
+            raise InputError(f"unknown extract_from {extract_from!r}; choose one of {', '.join(EXTRACT_FROM)}")
         self.runtime = runtime
         self.glossary = glossary
+        self.extract_from = extract_from
         self.translator = Translator(runtime, glossary, quality=quality, candidates=candidates)
         self.prompt = load_prompt("brief")
         self.usage = self.translator.usage  # one count: the summary's and descriptions' translations are the brief's
@@ -185,20 +193,24 @@ class Briefer:
     def prompt_version(self) -> str:
         return self.prompt["version"]
 
-    def _messages(self, article: str, title: str | None, task: str) -> list[dict[str, str]]:
+    def _messages(self, article: str, title: str | None, task: str, *, english: bool = False) -> list[dict[str, str]]:
         p = self.prompt
         title_line = f"Title: {model_text(title)}\n" if title else ""
-        user = p["article"].format(title_line=title_line, article=article) + "\n" + task
+        user = p["article_english" if english else "article"].format(title_line=title_line, article=article) + "\n" + task
         return [{"role": "system", "content": p["system"]}, {"role": "user", "content": user}]
 
     def summarize(self, sentences: list[Sentence], decisions: list[Decision], title: str | None,
-                  source: str) -> tuple[str, list[str], list[str], list[str]]:
+                  source: str, english: dict[int, Segment] | None = None) -> tuple[str, list[str], list[str], list[str]]:
         """English summary: the `summary_sentences` translated, with the translation's own checks and
-        retries (figures, names, French left) at the brief's `--quality`; then the figures and dates in
-        it that the source lacks (`invented_figures`), French words left and names the source lacks
-        (`unknown_names`), reported."""
+        retries (figures, names, French left) at the brief's `--quality` (or taken from `english`, the
+        sentences translated already, by number); then the figures and dates in it that the source
+        lacks (`invented_figures`), French words left and names the source lacks (`unknown_names`),
+        reported."""
         picked = summary_sentences(sentences, decisions, title)
-        segments = self.translator.translate_texts([s.text for s in picked])
+        english = english or {}
+        todo = [s for s in picked if s.index not in english]
+        english = english | dict(zip((s.index for s in todo), self.translator.translate_texts([s.text for s in todo])))
+        segments = [english[s.index] for s in picked]
         text = join_digit_groups(" ".join(s.target for s in segments if not s.lost))  # "2, 300" → "2,300"
         if not text:
             raise GenerationError("the model translated none of the sentences the summary is made of")
@@ -209,11 +221,13 @@ class Briefer:
         cues = self.prompt.get("decision_cues", [])
         return [s.index for s in sentences if any(c in s.text.lower() for c in cues)]
 
-    def extract(self, article: str, title: str | None, candidates: list[int] = ()) -> ModelDecisions:
-        """Schema-constrained decisions; one repair attempt on invalid output."""
+    def extract(self, article: str, title: str | None, candidates: list[int] = (), *,
+                english: bool = False) -> ModelDecisions:
+        """Schema-constrained decisions from the numbered `article` (French, or its translation when
+        `english`); one repair attempt on invalid output."""
         hint = self.prompt["candidates"].format(numbers=", ".join(map(str, candidates))) if candidates else ""
         task = self.prompt["decisions"].format(max_decisions=MAX_DECISIONS, candidates=hint)
-        messages = self._messages(article, title, task)
+        messages = self._messages(article, title, task, english=english)
         schema = ModelDecisions.model_json_schema()
         error = ""
         for _attempt in range(2):
@@ -440,8 +454,13 @@ class Briefer:
         self._check_fits(doc, article)
 
         t = time.perf_counter()
+        english: dict[int, Segment] | None = None
+        if self.extract_from == "english":  # every sentence translated alone, its number kept
+            english = dict(zip((s.index for s in sentences), self.translator.translate_texts([s.text for s in sentences])))
+            article = "\n".join(f"[{n}] {model_text(seg.source if seg.lost else seg.target)}" for n, seg in english.items())
+            timings["translation"] = time.perf_counter() - t
         self.runtime.cache_prefix([{"role": "system", "content": self.prompt["system"]}])  # every request's opening
-        proposed = self.extract(article, doc.title, self.candidates(sentences))
+        proposed = self.extract(article, doc.title, self.candidates(sentences), english=english is not None)
         decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
                                                 self.prompt.get("status_cues"))
         if "verify" in self.prompt:
@@ -465,7 +484,8 @@ class Briefer:
 
         t = time.perf_counter()
         summary, grounding.summary_unsupported_numbers, grounding.untranslated, grounding.unknown_names = (
-            self.summarize([every[i] for i in source_index], decisions, doc.title, doc.text))
+            self.summarize([every[i] for i in source_index], decisions, doc.title, doc.text,
+                           {source_index[n]: seg for n, seg in english.items()} if english else None))
         timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)

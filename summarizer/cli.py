@@ -64,6 +64,9 @@ QualityOpt = Annotated[QualityLevel, typer.Option("--quality", help="Translation
 CandidatesOpt = Annotated[int | None, typer.Option("--candidates", min=1, max=MAX_CANDIDATES, help="Translations per "
                                                    "segment, the most agreed-on kept (overrides the quality level's 1 or 3; "
                                                    "each one costs a full decode).")]
+ExtractFromOpt = Annotated[str, typer.Option("--extract-from", help="Brief: read the decisions from the french "
+                                             "article, or from its english translation (every sentence translated "
+                                             "first: slower; the French sentences stay the evidence).")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")]
 
 
@@ -253,6 +256,7 @@ def brief(
     with_translation: Annotated[bool, typer.Option("--with-translation", help="Include the English translation.")] = False,
     quality: QualityOpt = QualityLevel.balanced,
     candidates: CandidatesOpt = None,
+    extract_from: ExtractFromOpt = "french",
     glossary: GlossaryOpt = None,
     keep_boilerplate: KeepBoilerplateOpt = False,
     threads: ThreadsOpt = None,
@@ -263,7 +267,7 @@ def brief(
     from .brief import brief_json, brief_markdown
 
     _check_output(output, source)
-    options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
+    options = Options(quality=quality.value, candidates=candidates, extract_from=extract_from, glossary=glossary,
                       keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     doc = _read(source, keep_boilerplate)
     tasks = ("brief", "translate") if with_translation else ("brief",)
@@ -467,6 +471,7 @@ def batch(
     keep_boilerplate: KeepBoilerplateOpt = False,
     quality: QualityOpt = QualityLevel.balanced,
     candidates: CandidatesOpt = None,
+    extract_from: ExtractFromOpt = "french",
 ) -> None:
     """Every article of a folder with one loaded model: resumable (rerun to continue), safe to interrupt.
 
@@ -476,7 +481,7 @@ def batch(
     from .batch import TASK_STEPS, BatchLock, discover
     from .report import write_index
 
-    options = Options(quality=quality.value, candidates=candidates, glossary=glossary,
+    options = Options(quality=quality.value, candidates=candidates, extract_from=extract_from, glossary=glossary,
                       keep_boilerplate=keep_boilerplate, parallel=parallel, threads=threads)
     files = discover(in_dir, out_dir, glob, recursive)  # refuses an OUT_DIR that is IN_DIR, above it, or a file
     if not files:

@@ -770,3 +770,41 @@ def test_a_sentence_that_speaks_of_the_one_before_is_folded_into_its_decision():
     assert [[e.sentence for e in d.evidence] for d in vote] == [[0, 1], [2], [3]]
     lone = fold_follow_ups(decisions()[1:], cues, lambda text: False)  # nothing before it to speak of
     assert [[e.sentence for e in d.evidence] for d in lone] == [[1], [2], [3]]
+
+
+def test_decisions_can_be_read_from_the_translation_with_the_french_sentences_as_evidence():
+    """--extract-from english: every sentence is translated alone first; the extraction reads the
+    numbered translation; evidence stays the French sentence of that number; the summary reuses the
+    translations instead of asking again."""
+    doc = parse_document("La rénovation de l'école\n\nLe conseil municipal a voté jeudi la rénovation de l'école par "
+                         "30 voix contre 5. Le maire a présenté un plan pour 2030.".encode(), "a.txt")
+    english = {"Le conseil municipal": "The city council voted on Thursday to renovate the school by 30 votes to 5.",
+               "Le maire": "The mayor presented a plan for 2030."}
+    translated: list[str] = []
+    extraction: list[str] = []
+
+    def reply(req):
+        user = last_user(req)
+        if is_check(req):
+            return NO_OPINION
+        if req.json_schema:
+            extraction.append(user)
+            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
+                                           what_was_decided_in_english="The city council voted to renovate the school.",
+                                           figures=["30", "5"], when=None))
+        if "Translate into English:" in user:
+            translated.append(user)
+            return next((en for fr, en in english.items() if fr in user), "The renovation of the school.")
+        return "unused"
+
+    with pytest.raises(InputError, match="extract_from"):
+        Briefer(ScriptedRuntime(reply), default_glossary(), extract_from="german")
+    brief = Briefer(ScriptedRuntime(reply), default_glossary(), extract_from="english").brief(doc)
+    [prompt] = extraction
+    assert "English translation" in prompt and "[1] The city council voted on Thursday" in prompt
+    assert "Le conseil municipal" not in prompt  # the article itself is read in English
+    [council] = brief.decisions
+    assert council.evidence[0].text.startswith("Le conseil municipal a voté jeudi")
+    assert len(translated) == len(doc.sentences)  # each sentence once: the summary asked for none again
+    assert brief.summary.startswith("The city council voted on Thursday")
+    assert "translation" in brief.timings

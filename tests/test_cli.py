@@ -41,6 +41,7 @@ def test_help_is_fast_and_imports_no_runtime():
         (["translate", "seeds/otan-irak-2021.fr.txt", "--format", "xml"], None, 2, b"xml"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--glossary", "nope.tsv"], None, 2, b"glossary"),
         (["translate", "seeds/otan-irak-2021.fr.txt", "--candidates", "0"], None, 2, b"candidates"),
+        (["brief", "seeds/otan-irak-2021.fr.txt", "--extract-from", "german"], None, 2, b"extract-from"),
     ],
 )
 def test_bad_input_gives_a_message_and_exit_code(args, stdin, code, message):
