@@ -3,6 +3,7 @@ with one loaded model, then scored against its hand-written gold file (the `summ
 per article and pooled), with seconds per brief and peak memory.
 
     python bench/brief.py [--split dev|heldout|all] [-m MODEL] [--threads N] [--parallel N] [--extract-from english]
+                          [--only NAME,NAME]   # some articles of the split, scored alone
 
 dev = seeds/ (the seed article) + tests/gold/dev; heldout = tests/gold/heldout (never tuned on).
 Briefs and a JSON summary go to bench/out/brief/<model>/<split>/ (<split>-english/ for --extract-from english).
@@ -42,6 +43,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int)
     ap.add_argument("--parallel", type=int, default=2)
     ap.add_argument("--extract-from", choices=["french", "english"], default="french")
+    ap.add_argument("--only", type=lambda names: set(names.split(",")), help="comma-separated article names")
     args = ap.parse_args()
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     started = time.perf_counter()
@@ -54,6 +56,8 @@ def main() -> None:
             for folder in SPLITS[split]:
                 for path in articles(folder):
                     name = path.name.removesuffix(".txt").removesuffix(".fr")
+                    if args.only and name not in args.only:
+                        continue
                     brief = summarizer.brief(path)
                     (out / f"{name}.brief.json").write_text(brief_json(brief), encoding="utf-8")
                     print(f"{split} {name}: {brief.timings['total']:.0f} s", file=sys.stderr, flush=True)
