@@ -116,6 +116,10 @@ _BULLET = re.compile(r"^(?:[-*•>]\s*)+")
 _PUBLISHED = re.compile(rf"publi[ée]e? le\s+(.+?)(?:[,.;|]?\s*{_UPDATED_WORDS}\b.*)?$", re.IGNORECASE)
 _UPDATED = re.compile(rf"{_UPDATED_WORDS} le\s+(.+)$", re.IGNORECASE)
 
+#: A media embed a scraper left inside a paragraph, with the type-size residue before it
+#: (``=11pt=10.0pt[EMBED url="https://…"]``): a shortcode, never article text.
+_EMBED = re.compile(r"(?:=\d+(?:\.\d+)?pt)*\[(?:embed|caption|video|audio|iframe)\b[^\]\n]*\]"
+                    r"|\[/(?:embed|caption|video|audio|iframe)\]", re.IGNORECASE)
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -125,7 +129,8 @@ _TERMINAL = (".", "!", "?", "…", ":", ";", "»", '"', "”", ")")
 
 @dataclass(frozen=True)
 class Removed:
-    """A line dropped as boilerplate, with the label of the pattern that matched it."""
+    """A line dropped as boilerplate (or a media embed cut out of one), with the label of the pattern
+    that matched it."""
 
     line: str
     label: str
@@ -415,7 +420,9 @@ def _remove_boilerplate(lines: list[str], metadata: dict[str, str]) -> tuple[lis
     for line in lines:
         label = _boilerplate_label(line) if line else None
         if label is None:
-            kept.append(line)
+            for embed in _EMBED.findall(line):
+                removed.append(Removed(embed, "embed"))
+            kept.append(" ".join(_EMBED.sub(" ", line).split()))
             continue
         removed.append(Removed(line, label))
         if label in ("published", "updated"):

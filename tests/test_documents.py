@@ -305,6 +305,16 @@ def test_spaces_and_invisible_characters_are_normalised() -> None:
     assert doc.text == "Il y a 3 500 militaires ! « Oui » dit-il.\nFin\nici."
 
 
+def test_a_media_embed_inside_a_paragraph_is_cut_out_and_reported() -> None:
+    text = ('Un titre\n\nIls deviennent les "parents d\'intention".=11pt=10.0pt[EMBED url="https://video.example.fr/'
+            'tv/x-CNT01.html"]Toutefois, le ministère dément. [caption id="a1"]Photo[/caption]')
+    doc = parse_document(text.encode(), "a.txt")
+    assert [s.text for s in doc.sentences][1:] == ['Ils deviennent les "parents d\'intention".',
+                                                   "Toutefois, le ministère dément.", "Photo"]
+    assert [r.label for r in doc.removed] == ["embed"] * 3 and "EMBED url=" in doc.removed[0].line
+    assert "[EMBED" in parse_document(text.encode(), "a.txt", keep_boilerplate=True).text
+
+
 def test_boilerplate_is_removed_and_reported() -> None:
     text = "\n".join(
         [
