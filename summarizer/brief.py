@@ -165,6 +165,16 @@ def in_english(text: str, source: str) -> bool:
     return len(text.split()) >= 3 and not french_words(text, source)
 
 
+#: A last word no English sentence ends on: a description cut off where the model opened a quotation.
+_CUT_SHORT = re.compile(r"\b(?:a|an|the|to|of|and|or|be|will|would|has|have|is|are|was|were|that|for|with|by|in|on|"
+                        r"at|from|as|its|their|his|her|our)[\s\"“«]*$", re.IGNORECASE)
+
+
+def cut_short(text: str) -> bool:
+    """Whether a description the model wrote stops mid-sentence ("the RATP will be ")."""
+    return _CUT_SHORT.search(text) is not None
+
+
 def numbered_article(sentences: list[Sentence]) -> str:
     """One sentence per line, `[n] text` (`model_text`)."""
     return "\n".join(f"[{s.index}] {model_text(s.text)}" for s in sentences)
@@ -391,15 +401,19 @@ class Briefer:
                 and not only_a_medium(actor, context))
 
     def english_decisions(self, decisions: list[Decision], source: str) -> None:
-        """Put into English what was decided where the extraction left it in French (on one held-out
-        article, every decision it listed was its evidence sentence copied): the description translated,
-        one segment each; a description the translation loses is flagged and kept."""
-        todo = [d for d in decisions if not in_english(d.decision, source)]
-        for d, segment in zip(todo, self.translator.translate_texts([d.decision for d in todo]) if todo else []):
+        """Mend what was decided where the extraction left it in French (on one held-out article, every
+        decision it listed was its evidence sentence copied: the description is translated) or cut it
+        short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
+        translated instead), one segment each; what the translation loses or leaves French is flagged
+        and kept."""
+        todo = [(d, d.evidence[0].text if in_english(d.decision, source) else d.decision)
+                for d in decisions if not in_english(d.decision, source) or cut_short(d.decision)]
+        for (d, text), segment in zip(todo, self.translator.translate_texts([t for _, t in todo]) if todo else []):
+            told = "put into English" if text is d.decision else "cut short, told by its evidence's translation"
             if segment.lost or not in_english(segment.target, source):
-                d.flags.append("what was decided left in French")
+                d.flags.append(f"what was decided {'left in French' if text is d.decision else 'cut short'}")
             else:
-                d.flags.append("what was decided put into English")
+                d.flags.append(f"what was decided {told}")
                 d.decision = segment.target
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:

@@ -824,3 +824,17 @@ def test_decisions_can_be_read_from_the_translation_with_the_french_sentences_as
     assert len(translated) == len(doc.sentences)  # each sentence once: the summary asked for none again
     assert brief.summary.startswith("The city council voted on Thursday")
     assert "translation" in brief.timings
+
+
+def test_what_was_decided_cut_short_at_a_quotation_is_told_by_its_evidence():
+    sentence = 'Le trafic RATP sera "fortement perturbé" jeudi, a annoncé la direction.'
+    runtime = ScriptedRuntime(lambda req: 'RATP traffic will be "heavily disrupted" on Thursday, management said.')
+    cut, whole = _decision("RATP (management)"), _decision("RATP (management)")
+    cut.decision, cut.evidence[0].text = "the RATP will be ", sentence
+    Briefer(runtime, default_glossary()).english_decisions([cut, whole], sentence)
+    assert cut.decision.startswith("RATP traffic will be") and cut.flags == [
+        "what was decided cut short, told by its evidence's translation"]
+    assert whole.flags == [] and len(runtime.requests) == 1 and sentence in last_user(runtime.requests[0])
+    from summarizer.brief import cut_short
+    assert [cut_short(t) for t in ("They published a letter expressing their ", "in a “", "NATO will send troops.",
+                                   "The plan was phased in.")] == [True, True, False, False]
