@@ -70,16 +70,11 @@ def _answer(out: Completion) -> dict | None:
     return answer if isinstance(answer, dict) else None
 
 
-def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str],
-               status_cues: dict[str, list[str]]) -> list[int]:
-    """Take off a decision the evidence sentences after its first that report another body's vote (the
-    extraction cites "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté pour" under the
-    government's plan) or word an act of their own (adopted or rejected: a round-up's "Le gouvernement
-    a décidé de reconduire…" and "la hausse de la CSG annulée" cited under its first measure), at most
-    `MAX_DESCRIBED` of the latter; return their numbers: each is described alone, and one that is the
-    same decision after all is merged back (`merge_twins`)."""
+def split_votes(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str]) -> list[int]:
+    """Take off a decision the evidence sentences that report another body's vote (the extraction cites
+    "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté pour" under the government's plan)
+    and return their numbers: each is a decision of its own, to be described alone."""
     split: list[int] = []
-    acts = 0
     for d in decisions:
         first = voting_body(d.evidence[0].text, vote_cues, bodies)
         keep = [d.evidence[0]]
@@ -87,10 +82,6 @@ def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str
             body = voting_body(e.text, vote_cues, bodies)
             if body and body != first and body.lower() != d.actor.lower():
                 split.append(e.sentence)
-            elif (not body and acts < MAX_DESCRIBED  # the decision's own assembly voting is the decision itself
-                  and {"adopted", "rejected"} & set(cued_status(e.text, status_cues))):
-                split.append(e.sentence)
-                acts += 1
             else:
                 keep.append(e)
         d.evidence = keep
@@ -277,8 +268,7 @@ class Briefer:
         sentences no decision covers (`uncovered`) with one each, all on parallel slots; then apply the
         answers in code (`_apply_check`). A described sentence becomes a decision only when its answer
         calls it one."""
-        split = split_acts(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}),
-                           self.prompt.get("status_cues", {}))
+        split = split_votes(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
         described = self.uncovered(decisions, sentences, split, title) if "describe" in self.prompt else []
         if not decisions and not described:
             return decisions
@@ -317,7 +307,7 @@ class Briefer:
                   title: str | None) -> list[int]:
         """Sentences worth describing alone: the lede (the first whole sentence, where news states its
         main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
-        decision (`split_acts`) and those whose wording states an act (adopted or rejected: "a validé",
+        decision (`split_votes`) and those whose wording states an act (adopted or rejected: "a validé",
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
         whole article misses some), in order. Wording of plans and deferrals is left out: on the seed
         it found statements and headings of decisions already listed, for ~45 s more."""

@@ -9,7 +9,7 @@ import pytest
 
 from summarizer.api import Summarizer
 from summarizer.brief import (
-    Briefer, attach_translation, brief_json, brief_markdown, split_acts, summary_sentences,
+    Briefer, attach_translation, brief_json, brief_markdown, split_votes, summary_sentences,
 )
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import GenerationError, InputError, ModelError
@@ -716,28 +716,12 @@ def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described(
                     status="proposed", date=None, location=None, figures=[],
                     evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
     prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
-    tables = prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"]
-    assert split_acts([plan], *tables) == [1, 2]
+    assert split_votes([plan], prompt["vote_cues"], prompt["vote_bodies"]) == [1, 2]
     assert [e.sentence for e in plan.evidence] == [0]
     # an assembly's own decision keeps its vote sentences
     vote = plan.model_copy(update={"actor": "the National Assembly", "evidence": [
-        Evidence(sentence=s.index, text=s.text) for s in sentences[1:]]})
-    assert split_acts([vote], *tables) == [2]  # the Senate's vote is another body's
-    assert [e.sentence for e in vote.evidence] == [1]
-
-
-def test_an_act_worded_in_a_later_evidence_sentence_is_split_off_to_be_described():
-    """A round-up's measures cited under its first one: a later sentence that words an act of its own
-    (adopted or rejected) is described alone, at most `MAX_DESCRIBED`; one without such wording stays."""
-    sentences = number_sentences("La prime d'activité a été revalorisée. Elle concerne 4 millions de foyers. Le "
-                                 "gouvernement a décidé de reconduire la prime. La hausse de la CSG a été refusée. "
-                                 "Le Sénat a rejeté la taxe.")
-    roundup = Decision(id="D1", actor="the government", decision="The activity bonus was increased.",
-                       status="adopted", date=None, location=None, figures=[],
-                       evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
-    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
-    assert split_acts([roundup], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"]) == [2, 3]
-    assert [e.sentence for e in roundup.evidence] == [0, 1, 4]  # two described at most: the third act stays
+        Evidence(sentence=1, text=sentences[1].text)]})
+    assert split_votes([vote], prompt["vote_cues"], prompt["vote_bodies"]) == []
 
 
 def test_the_wording_of_a_deferral_outranks_the_checks_status(doc):
