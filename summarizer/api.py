@@ -48,11 +48,10 @@ class Options:
     threads: int | None = None
 
     def __post_init__(self) -> None:
-        from .brief import EXTRACT_FROM
+        from .brief import check_extract_from
         from .translate import MAX_CANDIDATES, QUALITY
 
-        if self.extract_from not in EXTRACT_FROM:
-            raise InputError(f"unknown --extract-from {self.extract_from!r}; choose one of {', '.join(EXTRACT_FROM)}")
+        check_extract_from(self.extract_from)
         if self.quality not in QUALITY:
             raise InputError(f"unknown quality {self.quality!r}; choose one of {', '.join(QUALITY)}")
         if self.candidates is not None and not 1 <= self.candidates <= MAX_CANDIDATES:

@@ -176,13 +176,18 @@ def numbered_article(sentences: list[Sentence]) -> str:
 EXTRACT_FROM = ("french", "english")
 
 
+def check_extract_from(value: str) -> None:
+    """Refuse a value of `--extract-from` that is not one of `EXTRACT_FROM`."""
+    if value not in EXTRACT_FROM:
+        raise InputError(f"unknown --extract-from {value!r}; choose one of {', '.join(EXTRACT_FROM)}")
+
+
 class Briefer:
     def __init__(self, runtime: Runtime, glossary: Glossary, *, quality: str = "balanced",
                  candidates: int | None = None, extract_from: str = "french") -> None:
         """`quality` and `candidates`: how the sentences a brief translates (its summary, `verify`'s
         descriptions) are translated. `extract_from`: one of `EXTRACT_FROM`."""
-        if extract_from not in EXTRACT_FROM:
-            raise InputError(f"unknown extract_from {extract_from!r}; choose one of {', '.join(EXTRACT_FROM)}")
+        check_extract_from(extract_from)
         self.runtime = runtime
         self.glossary = glossary
         self.extract_from = extract_from
@@ -396,14 +401,15 @@ class Briefer:
         short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
         translated instead), one segment each; what the translation loses or leaves French is flagged
         and kept."""
-        todo = [(d, d.evidence[0].text if in_english(d.decision, source) else d.decision)
-                for d in decisions if not in_english(d.decision, source) or cut_short(d.decision)]
-        for (d, text), segment in zip(todo, self.translator.translate_texts([t for _, t in todo]) if todo else []):
-            told = "put into English" if text is d.decision else "cut short, told by its evidence's translation"
+        todo = [(d, not in_english(d.decision, source)) for d in decisions
+                if not in_english(d.decision, source) or cut_short(d.decision)]
+        texts = [d.decision if french else d.evidence[0].text for d, french in todo]
+        for (d, french), segment in zip(todo, self.translator.translate_texts(texts) if todo else []):
             if segment.lost or not in_english(segment.target, source):
-                d.flags.append(f"what was decided {'left in French' if text is d.decision else 'cut short'}")
+                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}")
             else:
-                d.flags.append(f"what was decided {told}")
+                d.flags.append("what was decided " + ("put into English" if french
+                                                      else "cut short, told by its evidence's translation"))
                 d.decision = segment.target
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:

@@ -797,7 +797,7 @@ def test_decisions_can_be_read_from_the_translation_with_the_french_sentences_as
             return next((en for fr, en in english.items() if fr in user), "The renovation of the school.")
         return "unused"
 
-    with pytest.raises(InputError, match="extract_from"):
+    with pytest.raises(InputError, match="extract-from"):
         Briefer(ScriptedRuntime(reply), default_glossary(), extract_from="german")
     brief = Briefer(ScriptedRuntime(reply), default_glossary(), extract_from="english").brief(doc)
     [prompt] = extraction
