@@ -218,17 +218,20 @@ class Briefer:
                   source: str, english: dict[int, Segment] | None = None) -> tuple[str, list[str], list[str], list[str]]:
         """English summary: the `summary_sentences` translated, with the translation's own checks and
         retries (figures, names, French left) at the brief's `--quality` (or taken from `english`, the
-        sentences translated already, by number); then the figures and dates in it that the source
-        lacks (`invented_figures`), French words left and names the source lacks (`unknown_names`),
-        reported."""
+        sentences translated already, by number), less those whose translation has a figure or date
+        the source lacks (`invented_figures`) unless no sentence is left; then such figures and dates
+        still in it, French words left and names the source lacks (`unknown_names`), reported."""
         picked = summary_sentences(sentences, decisions, title)
         english = english or {}
         todo = [s for s in picked if s.index not in english]
         english = english | dict(zip((s.index for s in todo), self.translator.translate_texts([s.text for s in todo])))
-        segments = [english[s.index] for s in picked]
-        text = join_digit_groups(" ".join(s.target for s in segments if not s.lost))  # "2, 300" → "2,300"
-        if not text:
+        translated = [join_digit_groups(english[s.index].target) for s in picked if not english[s.index].lost]
+        if not translated:
             raise GenerationError("the model translated none of the sentences the summary is made of")
+        # A sentence whose translation still has a figure or date the article lacks, after the
+        # translation's own retry ("monté au créneau" once came back "at 10 a.m."), is left out:
+        # a summary one sentence shorter is better than one with a false figure.
+        text = " ".join([t for t in translated if not invented_figures(t, source)] or translated)
         return text, invented_figures(text, source), french_words(text, source), unknown_names(text, source, self.glossary)
 
     def candidates(self, sentences: list[Sentence]) -> list[int]:

@@ -146,11 +146,18 @@ def test_truncated_output_is_repaired(doc):
     assert len(Briefer(rt, default_glossary()).brief(doc).decisions) == 1
 
 
-def test_summary_numbers_not_in_source_are_reported(doc):
+def test_a_summary_sentence_with_numbers_not_in_the_source_is_left_out(doc):
     def inventive(req):
         return "NATO will send 7, 000 troops in 2023." if "Les sujets brûlants" in last_user(req) else seed_english(req)
 
     rt = runtime_with([decisions_json()], translate=inventive)
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    assert "troops in 2023" not in brief.summary and brief.summary  # the other sentences stay
+    assert brief.grounding.summary_unsupported_numbers == []
+
+
+def test_summary_numbers_not_in_source_are_reported_when_every_sentence_has_some(doc):
+    rt = runtime_with([decisions_json()], translate=lambda req: "NATO will send 7, 000 troops in 2023.")
     brief = Briefer(rt, default_glossary()).brief(doc)
     assert "7,000 troops" in brief.summary  # a number split by the tokenizer is joined
     assert brief.grounding.summary_unsupported_numbers == ["7,000", "2023"]
