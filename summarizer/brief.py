@@ -404,10 +404,9 @@ class Briefer:
         short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
         translated instead), one segment each; what the translation loses or leaves French is flagged
         and kept."""
-        todo = [(d, not in_english(d.decision, source)) for d in decisions
-                if not in_english(d.decision, source) or cut_short(d.decision)]
+        todo = [(d, french) for d in decisions if (french := not in_english(d.decision, source)) or cut_short(d.decision)]
         texts = [d.decision if french else d.evidence[0].text for d, french in todo]
-        for (d, french), segment in zip(todo, self.translator.translate_texts(texts) if todo else []):
+        for (d, french), segment in zip(todo, self.translator.translate_texts(texts)):
             if segment.lost or not in_english(segment.target, source):
                 d.flags.append(f"what was decided {'left in French' if french else 'cut short'}")
             else:
@@ -480,7 +479,8 @@ class Briefer:
         english: dict[int, Segment] | None = None
         if self.extract_from == "english":  # every sentence translated alone, its number kept
             english = dict(zip((s.index for s in sentences), self.translator.translate_texts([s.text for s in sentences])))
-            article = "\n".join(f"[{n}] {model_text(seg.source if seg.lost else seg.target)}" for n, seg in english.items())
+            article = numbered_article([s if english[s.index].lost else replace(s, text=english[s.index].target)
+                                        for s in sentences])
             timings["translation"] = time.perf_counter() - t
         self.runtime.cache_prefix([{"role": "system", "content": self.prompt["system"]}])  # every request's opening
         proposed = self.extract(article, doc.title, self.candidates(sentences), english=english is not None)
