@@ -7,6 +7,7 @@ import pytest
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import InputError
 from summarizer.glossary import Glossary, default_glossary, load_glossary
+from summarizer.leftovers import french_words
 from summarizer.runtimes.base import Completion
 from summarizer.segment import split_sentences
 from summarizer.translate import MAX_PIECE_CHARS, Translator, check, clean_output, english_number_forms, split_piece
@@ -262,7 +263,23 @@ def test_french_left_in_a_translation_is_an_issue_and_retried():
     rt = ScriptedRuntime(lambda req: next(replies))
     [seg] = Translator(rt, Glossary({})).translate_texts(["Le maire a annoncé des mesures pour la ville."])
     assert seg.target == "The mayor announced measures for the town." and seg.issues == [] and seg.attempts == 2
-    assert check("Le maire a décidé.", "The maire décidé.", Completion("x", "stop")) == ["french: décidé"]
+    assert check("Le maire a décidé.", "The maire décidé.", Completion("x", "stop")) == ["french: maire, décidé"]
+
+
+@pytest.mark.parametrize(("source", "target", "french"), [
+    # content words of the source that English does not use: no accent, no function word (the British
+    # "organisations", which French shares, is English)
+    ("Les organisations syndicales et patronales ont signé.", "The syndicales and patronales organisations signed.",
+     ["syndicales", "patronales"]),
+    ("Le procureur a requis quatre ans de prison ferme.", "The procureur asked for four years of prison ferme.",
+     ["procureur", "ferme"]),
+    # words both languages use, or that English spells alike, are English
+    ("Le tribunal a compté 3 abstentions et une contestation.", "The tribunal counted 3 abstentions and a protest.", []),
+    # a word the lists do not have (newer than them) is not reported
+    ("Le coronavirus se propage.", "The coronavirus is spreading.", []),
+])
+def test_french_content_words_left_in_a_translation_are_found(source, target, french):
+    assert french_words(target, source) == french
 
 
 def test_a_lost_name_is_an_issue_retried_then_reported():
