@@ -25,7 +25,7 @@ from .actors import (actor_named, english_country, french_body, french_in_actor,
                      office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins
+from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins, same_act
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -70,22 +70,49 @@ def _answer(out: Completion) -> dict | None:
     return answer if isinstance(answer, dict) else None
 
 
-def split_votes(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str]) -> list[int]:
-    """Take off a decision the evidence sentences that report another body's vote (the extraction cites
-    "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté pour" under the government's plan)
-    and return their numbers: each is a decision of its own, to be described alone."""
-    split: list[int] = []
+def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str],
+               status_cues: dict[str, list[str]]) -> tuple[list[int], dict[int, Decision]]:
+    """The evidence sentences after a decision's first to describe alone: those that report another
+    body's vote (the extraction cites "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté
+    pour" under the government's plan), taken off the decision, and at most `MAX_DESCRIBED` that word
+    an act of their own (adopted or rejected: a round-up's "Le gouvernement a décidé de reconduire…"
+    cited under its first measure), left on it until described (`separate_acts`). Returns the numbers
+    of all, and the decision each act sentence is cited under."""
+    votes: list[int] = []
+    acts: dict[int, Decision] = {}
     for d in decisions:
         first = voting_body(d.evidence[0].text, vote_cues, bodies)
         keep = [d.evidence[0]]
         for e in d.evidence[1:]:
             body = voting_body(e.text, vote_cues, bodies)
             if body and body != first and body.lower() != d.actor.lower():
-                split.append(e.sentence)
-            else:
-                keep.append(e)
+                votes.append(e.sentence)
+                continue
+            if (not body and len(acts) < MAX_DESCRIBED  # an assembly's own vote is its decision
+                    and {"adopted", "rejected"} & set(cued_status(e.text, status_cues))):
+                acts[e.sentence] = d
+            keep.append(e)
         d.evidence = keep
-    return sorted(set(split))
+    return sorted(set(votes) | set(acts)), acts
+
+
+def separate_acts(decisions: list[Decision], found: list[Decision], acts: dict[int, Decision]) -> list[Decision]:
+    """Settle each act sentence `split_acts` found: described alone as an act of its own (a decision of
+    `found` that is not `same_act`), it is taken off the decision it was cited under; described as the
+    same act (the seed's lede "L'OTAN va étendre sa mission en Irak" and its body "l'OTAN a décidé
+    d'élargir sa mission de formation en Irak", the latter's actor the spokesman) or as no decision,
+    it stays that decision's evidence."""
+    kept = {id(d) for d in decisions}
+    for n, parent in acts.items():
+        described = next((f for f in found if id(f) in kept and f.evidence[0].sentence == n), None)
+        if id(parent) not in kept or described is None:
+            continue
+        if same_act(parent, described):
+            decisions.remove(described)
+            kept.discard(id(described))
+        else:
+            parent.evidence = [e for e in parent.evidence if e.sentence != n]
+    return decisions
 
 
 def _folded(text: str | None) -> str:
@@ -276,7 +303,8 @@ class Briefer:
         sentences no decision covers (`uncovered`) with one each, all on parallel slots; then apply the
         answers in code (`_apply_check`). A described sentence becomes a decision only when its answer
         calls it one."""
-        split = split_votes(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}))
+        split, acts = split_acts(decisions, self.prompt.get("vote_cues", []), self.prompt.get("vote_bodies", {}),
+                                 self.prompt.get("status_cues", {}))
         described = self.uncovered(decisions, sentences, split, title) if "describe" in self.prompt else []
         if not decisions and not described:
             return decisions
@@ -308,18 +336,19 @@ class Briefer:
             sentences, self.glossary, self.prompt.get("status_cues"))
         for d in found:
             d.flags.append("found by describing a sentence the extraction left out")
-        return [d for d, answer in zip(decisions + found, answers[:len(decisions)] + [a for _, a in new])
-                if self._apply_check(d, answer, sentences, title, article, dropped)]
+        checked = [d for d, answer in zip(decisions + found, answers[:len(decisions)] + [a for _, a in new])
+                   if self._apply_check(d, answer, sentences, title, article, dropped)]
+        return separate_acts(checked, found, acts)
 
     def uncovered(self, decisions: list[Decision], sentences: list[Sentence], extra: list[int],
                   title: str | None) -> list[int]:
         """Sentences worth describing alone: the lede (the first whole sentence, where news states its
         main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
-        decision (`split_votes`) and those whose wording states an act (adopted or rejected: "a validé",
+        decision (`split_acts`) and those whose wording states an act (adopted or rejected: "a validé",
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
         whole article misses some), in order. Wording of plans and deferrals is left out: on the seed
         it found statements and headings of decisions already listed, for ~45 s more."""
-        cited = {e.sentence for d in decisions for e in d.evidence}
+        cited = {e.sentence for d in decisions for e in d.evidence} - set(extra)
         lede = [n for n in whole_sentences(sentences, title)[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
         extra = [n for n in extra if n not in cited and n not in lede]

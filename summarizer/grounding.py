@@ -101,9 +101,23 @@ def same_decision(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
     (actor_a, what_a, status_a), (actor_b, what_b, status_b) = a, b
     if status_a != status_b or not _content_words(actor_a) & _content_words(actor_b):
         return False
-    actors = set(_PROPER.findall(actor_a + " " + actor_b))
-    names = (set(_PROPER.findall(what_a)) - actors) & (set(_PROPER.findall(what_b)) - actors)
-    return _similar(what_a, what_b) or bool(names) and _similar(what_a, what_b, 0.2)
+    return _similar(what_a, what_b) or _shared_names(a, b) and _similar(what_a, what_b, 0.2)
+
+
+def _shared_names(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two (actor, decision, status) name someone or something in common besides their actors."""
+    actors = set(_PROPER.findall(a[0] + " " + b[0]))
+    return bool((set(_PROPER.findall(a[1])) - actors) & (set(_PROPER.findall(b[1])) - actors))
+
+
+def same_act(decision: Decision, described: Decision) -> bool:
+    """Whether a sentence split off `decision` and described alone tells the same act after all (the
+    seed's lede "L'OTAN va étendre sa mission en Irak" and its body "l'OTAN a décidé d'élargir sa
+    mission de formation en Irak"): the same status, and told alike (`same_decision`) or naming
+    someone or something in common besides the actors, which are not compared (a sentence described
+    alone often takes the person quoted for the actor)."""
+    a, b = (decision.actor, decision.decision, decision.status), (described.actor, described.decision, described.status)
+    return decision.status == described.status and (same_decision(a, b) or _shared_names(a, b))
 
 
 def merge_twins(decisions: list[Decision]) -> list[Decision]:

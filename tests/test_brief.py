@@ -9,7 +9,7 @@ import pytest
 
 from summarizer.api import Summarizer
 from summarizer.brief import (
-    Briefer, attach_translation, brief_json, brief_markdown, split_votes, summary_sentences,
+    Briefer, attach_translation, brief_json, brief_markdown, separate_acts, split_acts, summary_sentences,
 )
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import GenerationError, InputError, ModelError
@@ -723,12 +723,73 @@ def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described(
                     status="proposed", date=None, location=None, figures=[],
                     evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
     prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
-    assert split_votes([plan], prompt["vote_cues"], prompt["vote_bodies"]) == [1, 2]
+    tables = prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"]
+    assert split_acts([plan], *tables) == ([1, 2], {})  # votes are other bodies' decisions: none rejoins
     assert [e.sentence for e in plan.evidence] == [0]
-    # an assembly's own decision keeps its vote sentences
+    # an assembly's own decision keeps its vote sentences; the Senate's vote is another body's
     vote = plan.model_copy(update={"actor": "the National Assembly", "evidence": [
-        Evidence(sentence=1, text=sentences[1].text)]})
-    assert split_votes([vote], prompt["vote_cues"], prompt["vote_bodies"]) == []
+        Evidence(sentence=s.index, text=s.text) for s in sentences[1:]]})
+    assert split_acts([vote], *tables) == ([2], {})
+    assert [e.sentence for e in vote.evidence] == [1]
+
+
+def test_an_act_worded_in_a_later_evidence_sentence_is_split_off_to_be_described():
+    """A round-up's measures cited under its first one: a later sentence that words an act of its own
+    (adopted or rejected) is to be described alone, at most `MAX_DESCRIBED`; one without such wording is not."""
+    sentences = number_sentences("La prime d'activité a été revalorisée. Elle concerne 4 millions de foyers. Le "
+                                 "gouvernement a décidé de reconduire la prime. La hausse de la CSG a été refusée. "
+                                 "Le Sénat a rejeté la taxe.")
+    roundup = Decision(id="D1", actor="the government", decision="The activity bonus was increased.",
+                       status="adopted", date=None, location=None, figures=[],
+                       evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
+    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
+    split, acts = split_acts([roundup], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"])
+    assert split == [2, 3] and acts == {2: roundup, 3: roundup}  # two at most: the Senate's act is not described
+    assert [e.sentence for e in roundup.evidence] == [0, 1, 2, 3, 4]  # acts stay cited until described
+
+
+def test_an_act_described_as_another_decision_leaves_the_one_it_was_cited_under():
+    sentences = number_sentences("La prime d'activité a été revalorisée. Le gouvernement a décidé d'annuler la hausse de la CSG.")
+    roundup = Decision(id="D1", actor="the government", decision="The activity bonus was increased.", status="adopted",
+                       date=None, location=None, figures=[], evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
+    csg = roundup.model_copy(update={"id": "D2", "decision": "The government cancelled the rise in the CSG tax.",
+                                     "evidence": roundup.evidence[1:]})
+    assert separate_acts([roundup, csg], [csg], {1: roundup}) == [roundup, csg]
+    assert [e.sentence for e in roundup.evidence] == [0]
+
+
+def test_an_act_cited_under_a_decision_stays_its_evidence_unless_described_as_another_act():
+    """Acts cited under the lede's decision, each described alone: the body's retelling of the lede
+    (the spokesman taken for the actor, but Iraq named as the lede does) and the act the check calls no
+    decision stay its evidence; an act no decision cites is described and listed as before."""
+    doc = parse_document("OTAN\n\nL'OTAN va étendre sa mission en Irak. L'OTAN a décidé jeudi d'élargir sa mission "
+                         "de formation en Irak, a dit Jens Stoltenberg. Le fonds a été validé par les ministres. "
+                         "Le Conseil a adopté la prime des soldats.".encode(), "a.txt")
+    described: list[str] = []
+
+    def reply(req):
+        user = last_user(req)
+        if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
+            described.append(user)
+            if "élargir" in user:
+                return json.dumps({"is_decision": True, "decided_by": "Jens Stoltenberg", "status": "adopted",
+                                   "decision": "The NATO decided to expand its training mission in Iraq."})
+            if "fonds" in user:
+                return json.dumps({"is_decision": False, "decided_by": "", "status": "adopted", "decision": "-"})
+            return json.dumps({"is_decision": True, "decided_by": "the Council", "status": "adopted",
+                               "decision": "The Council adopted the soldiers' bonus."})
+        if is_check(req):
+            return NO_OPINION
+        if req.json_schema:
+            return decisions_json(decision(evidence_sentence_numbers=[1, 2, 3], who_decided_in_english="NATO",
+                                           what_was_decided_in_english="NATO will expand its mission in Iraq.",
+                                           status="adopted", figures=[], when=None))
+        return "NATO will expand its mission in Iraq."
+
+    nato, council = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc).decisions
+    assert len(described) == 3  # the two acts, and the Council's that no decision cites
+    assert (nato.actor, [e.sentence for e in nato.evidence]) == ("NATO", [1, 2, 3])
+    assert (council.actor, [e.sentence for e in council.evidence]) == ("the Council", [4])
 
 
 def test_the_wording_of_a_deferral_outranks_the_checks_status(doc):
