@@ -117,9 +117,12 @@ _PUBLISHED = re.compile(rf"publi[ée]e? le\s+(.+?)(?:[,.;|]?\s*{_UPDATED_WORDS}\
 _UPDATED = re.compile(rf"{_UPDATED_WORDS} le\s+(.+)$", re.IGNORECASE)
 
 #: A media embed a scraper left inside a paragraph, with the type-size residue before it
-#: (``=11pt=10.0pt[EMBED url="https://…"]``): a shortcode, never article text.
+#: (``=11pt=10.0pt[EMBED url="https://…"]``): a shortcode, never article text; or a video player's
+#: script, to the end of its line (``window.pvp_2a0d… = new Pvp('digiteka', {…``: 2 of the 70
+#: shared OrangeSum articles).
 _EMBED = re.compile(r"(?:=\d+(?:\.\d+)?pt)*\[(?:embed|caption|video|audio|iframe)\b[^\]\n]*\]"
-                    r"|\[/(?:embed|caption|video|audio|iframe)\]", re.IGNORECASE)
+                    r"|\[/(?:embed|caption|video|audio|iframe)\]"
+                    r"|\b(?:window|document)\.[\w$.]+\s*=\s*(?:new\s+[\w$.]+\s*\(|function\b|\{).*", re.IGNORECASE)
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -315,6 +315,15 @@ def test_a_media_embed_inside_a_paragraph_is_cut_out_and_reported() -> None:
     assert "[EMBED" in parse_document(text.encode(), "a.txt", keep_boilerplate=True).text
 
 
+def test_a_video_players_script_left_in_a_paragraph_is_cut_out_and_reported() -> None:
+    text = ("Un titre\n\nLe port du masque sera obligatoire. window.pvp_2a0d = new Pvp('digiteka', { 'id': 'CNT01', "
+            '"mute": true, "autoplay": false\n\nLe préfet a signé l\'arrêté. La window.location de la page = rien.')
+    doc = parse_document(text.encode(), "a.txt")
+    assert [s.text for s in doc.sentences][1:] == ["Le port du masque sera obligatoire.", "Le préfet a signé l'arrêté.",
+                                                   "La window.location de la page = rien."]  # not a script
+    assert [r.label for r in doc.removed] == ["embed"] and doc.removed[0].line.startswith("window.pvp_2a0d = new Pvp(")
+
+
 def test_boilerplate_is_removed_and_reported() -> None:
     text = "\n".join(
         [
