@@ -171,6 +171,9 @@ def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(t
     g = default_glossary()
     assert g.enforce("The First Minister decided.", "Le Premier ministre a décidé.") == "The Prime Minister decided."
     assert g.enforce("the first minister said") == "the Prime Minister said"  # no source (an actor): anywhere
+    # "at the horizon 2030" (the seed's "à l'horizon 2030") is a deadline
+    assert g.enforce("his plan for the alliance at the horizon 2030", "son plan à l'horizon 2030") == (
+        "his plan for the alliance by 2030")
     # Scotland's First Minister is no calque where the source has no "Premier ministre"
     assert g.enforce("Scotland's First Minister", "La Première ministre écossaise") == "Scotland's First Minister"
     toml = tmp_path / "g.toml"
