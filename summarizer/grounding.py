@@ -174,7 +174,9 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
 
 
 def _has_cue(text: str, cue: str) -> bool:
-    return all(part in text for part in cue.split("+"))
+    """Whether every "+"-joined part of `cue` starts a word of `text`: "a voté" is not in "sera voté",
+    nor "appelé à" in "rappelé à"."""
+    return all(re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+"))
 
 
 def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:

@@ -14,7 +14,7 @@ from summarizer.brief import (
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import GenerationError, InputError, ModelError
 from summarizer.glossary import Glossary, default_glossary
-from summarizer.grounding import english_date, ground_decisions
+from summarizer.grounding import cued_status, english_date, ground_decisions
 from summarizer.numbers import source_values, unsupported_numbers
 from summarizer.prompts import load_prompt
 from summarizer.runtimes.base import Completion
@@ -249,6 +249,15 @@ def test_status_date_and_figures_are_checked_against_the_evidence():
     assert vote.status == "deferred" and vote.date is None and vote.figures == []
     assert places.status == "adopted" and places.flags == []
     assert places.date == "Monday" and places.figures == ["3,500"]
+
+
+def test_a_status_cue_starts_a_word():
+    """"a voté" is not in "sera voté" (a vote to come), nor "appelé à" in "rappelé à"; "a voté" and
+    "ont décidé" still are."""
+    cues = load_prompt("brief")["status_cues"]
+    assert cued_status('Le projet de loi sera voté "d\'ici la fin de la session".', cues) == ["proposed"]
+    assert cued_status("Le gouvernement a rappelé à plusieurs reprises le feu vert de la Cnil.", cues) == []
+    assert cued_status("Le Sénat a voté le texte; les députés ont décidé d'attendre.", cues) == ["adopted"]
 
 
 def test_an_article_too_long_for_the_window_is_refused_before_any_request():
