@@ -104,6 +104,19 @@ def french_body(actor: str, bodies: dict[str, str]) -> str | None:
     return bare.get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
 
 
+def another_assembly(french: str, english: str, bodies: dict[str, str]) -> str | None:
+    """The assembly of `bodies` that an actor's English names but its French does not (the 1.5B model
+    put "Assemblée générale (AG) de Nanterre", a students' meeting, as "National Assembly (AG) of
+    Nanterre"), else None."""
+    plain, named = _plain(french), fold(english)
+    for body in dict.fromkeys(bodies.values()):
+        core = fold(body).removeprefix("the ")
+        if core in named and not any(re.search(rf"\b{re.escape(_plain(f))}", plain)
+                                     for f, e in bodies.items() if e == body):
+            return body
+    return None
+
+
 def _plain(french: str) -> str:
     """`fold`ed, with typographic apostrophes made plain: how the wording rules below read French."""
     return fold(french).replace("’", "'")

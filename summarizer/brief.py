@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, english_country, french_body, french_in_actor, is_person, management_body,
-                     office_actor, office_body, only_a_medium, voting_body)
+from .actors import (actor_named, another_assembly, english_country, french_body, french_in_actor, is_person,
+                     management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins, same_act
@@ -470,6 +470,9 @@ class Briefer:
             if ok and (names := unknown_names(english, source, self.glossary)):
                 d.flags.append(f"actor left partly in French: its English, {english!r}, names what the article "
                                f"does not ({', '.join(names)})")
+            elif ok and (assembly := another_assembly(d.actor, english, bodies)):
+                d.flags.append(f"actor left partly in French: its English, {english!r}, names {assembly}, "
+                               "which it does not")
             elif ok:
                 d.flags.append(f"actor put into English (was {d.actor!r})")
                 d.actor = english

@@ -446,6 +446,9 @@ def _decision(actor: str) -> Decision:
         ("ministre", "le ministre", "ministre", "actor left partly in French"),  # an answer still French is refused
         ("Le ministre du travail", "The White House", "Le ministre du travail",  # a name from elsewhere is refused
          "actor left partly in French: its English, 'The White House', names what the article does not (White)"),
+        ("Assemblée générale des étudiants", "the National Assembly of students", "Assemblée générale des étudiants",
+         "actor left partly in French: its English, 'the National Assembly of students', names the National "
+         "Assembly, which it does not"),  # a students' meeting is not parliament
     ],
 )
 def test_an_actor_left_in_french_is_asked_into_english(actor, answer, final, flag):
@@ -516,6 +519,7 @@ VOTE_ARTICLE = ("Le Parlement approuve l'application de traçage\n\n"
     ("Au Sénat, 186 sénateurs ont voté pour et 127 ont voté contre.", "the Senate"),
     ("Les députés européens ont voté à l'unanimité la directive.", "the European Parliament"),  # not the Assembly
     ("Le conseil municipal a adopté le budget à main levée.", "the city council"),
+    ("Les étudiants réunis en assemblée générale ont voté le blocage.", "a general assembly"),  # not parliament
     ("Le gouvernement a présenté son projet au Sénat avant le vote à l'Assemblée nationale.", None),  # two assemblies
     ("Le gouvernement a adopté le décret par ordonnance.", None),  # no vote
 ])
