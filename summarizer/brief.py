@@ -25,7 +25,7 @@ from .actors import (actor_named, another_assembly, english_country, french_body
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import cued_status, fold_follow_ups, ground_decisions, merge_twins, same_act
+from .grounding import add_evidence, cued_status, fold_follow_ups, ground_decisions, merge_twins, same_act
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -104,10 +104,11 @@ def separate_acts(decisions: list[Decision], found: list[Decision], acts: dict[i
     it stays that decision's evidence."""
     kept = {id(d) for d in decisions}
     for n, parent in acts.items():
-        described = next((f for f in found if id(f) in kept and f.evidence[0].sentence == n), None)
+        described = next((f for f in found if id(f) in kept and n in {e.sentence for e in f.evidence}), None)
         if id(parent) not in kept or described is None:
             continue
         if same_act(parent, described):
+            add_evidence(parent, described)
             decisions.remove(described)
             kept.discard(id(described))
         else:

@@ -130,13 +130,13 @@ def merge_twins(decisions: list[Decision]) -> list[Decision]:
         if twin is None:
             kept.append(d)
             continue
-        _add_evidence(twin, d)
+        add_evidence(twin, d)
         twin.figures += [f for f in d.figures if f not in twin.figures]
         twin.flags += [f for f in d.flags if f not in twin.flags]
     return _renumbered(kept)
 
 
-def _add_evidence(into: Decision, d: Decision) -> None:
+def add_evidence(into: Decision, d: Decision) -> None:
     """`d`'s evidence sentences added to `into`'s, each once, in article order."""
     seen = {e.sentence for e in into.evidence}
     into.evidence = sorted(into.evidence + [e for e in d.evidence if e.sentence not in seen], key=lambda e: e.sentence)
@@ -169,7 +169,7 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
                 or cued_status(first.text, status_cues) or own_decision(first.text)):
             kept.append(d)
         else:
-            _add_evidence(before, d)
+            add_evidence(before, d)
     return _renumbered(kept)
 
 

@@ -24,7 +24,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
 
 
-#: A word English does not use: rarer than this in the English list, its singular too ("abstentions").
+#: A word English does not use: rarer than this in the English list, and so its singular ("oppositions":
+#: "opposition" is English).
 RARE_IN_ENGLISH = 1e-7
 #: ...and French does: at least that frequent in the French list, and this many times the English.
 FRENCH_OVER_ENGLISH = 10
