@@ -349,10 +349,11 @@ class Briefer:
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
         whole article misses some), in order. Wording of plans and deferrals is left out: on the seed
         it found statements and headings of decisions already listed, for ~45 s more."""
+        # an act split off (`split_acts`) is still cited under its decision until described
         cited = {e.sentence for d in decisions for e in d.evidence} - set(extra)
         lede = [n for n in whole_sentences(sentences, title)[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
-        extra = [n for n in extra if n not in cited and n not in lede]
+        extra = [n for n in extra if n not in lede]
         stated = [s.index for s in sentences if s.index not in cited and s.index not in extra + lede
                   and ({"adopted", "rejected"} & set(cued_status(s.text, cues)) or self._voting_body(s.text))]
         return lede + (extra + stated)[:MAX_DESCRIBED]
