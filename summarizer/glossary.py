@@ -24,9 +24,9 @@ class Glossary:
     def _compile(self) -> None:
         # Longest terms first so "Union européenne" wins over a shorter overlapping entry.
         ordered = sorted(self.terms, key=len, reverse=True)
-        self._patterns = [(t, re.compile(rf"(?<!\w){re.escape(t)}(?!\w)")) for t in ordered]
+        self._patterns = [(t, re.compile(rf"(?<!\w){_apostrophe_blind(t)}(?!\w)")) for t in ordered]
         self._term_rx = dict(self._patterns)
-        self._calques = [(t, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, c)) + r")(?!\w)", re.IGNORECASE))
+        self._calques = [(t, re.compile(r"(?<!\w)(?:" + "|".join(map(_apostrophe_blind, c)) + r")(?!\w)", re.IGNORECASE))
                          for t, c in self.calques.items() if c]
 
     def merge(self, other: Glossary) -> Glossary:
@@ -50,6 +50,12 @@ class Glossary:
             if source is None or self._term_rx[term].search(source):
                 target = rx.sub(self.terms[term], target)
         return target
+
+
+def _apostrophe_blind(text: str) -> str:
+    """`text` as a pattern where a straight and a typographic apostrophe match each other: French
+    press writes "Conseil d’État" as often as "Conseil d'État", and one entry should cover both."""
+    return re.sub("['’ʼ]", "['’ʼ]", re.escape(text))
 
 
 def load_glossary(path: Path) -> Glossary:

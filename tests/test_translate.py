@@ -174,6 +174,10 @@ def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(t
     # "at the horizon 2030" (the seed's "à l'horizon 2030") is a deadline
     assert g.enforce("his plan for the alliance at the horizon 2030", "son plan à l'horizon 2030") == (
         "his plan for the alliance by 2030")
+    # one entry covers both apostrophes French press writes
+    assert g.enforce("at the horizon 2030", "à l’horizon 2030") == "by 2030"
+    assert g.matches("le Conseil d’État a tranché") == {"Conseil d'État": "Council of State"}
+    assert g.enforce("the Conseil d’État ruled", "le Conseil d’État") == "the Council of State ruled"
     # Scotland's First Minister is no calque where the source has no "Premier ministre"
     assert g.enforce("Scotland's First Minister", "La Première ministre écossaise") == "Scotland's First Minister"
     toml = tmp_path / "g.toml"
