@@ -415,7 +415,7 @@ class Briefer:
 
     def _worded(self, sentence: str) -> bool:
         """Whether a sentence has the wording of a decision: a decision, status or vote cue (prompt file)."""
-        text = sentence.lower()
+        text = sentence.lower().replace("’", "'")
         cues = ("decision_cues", "decision_words", "vote_cues")
         return (any(c in text for key in cues for c in self.prompt.get(key, []))
                 or bool(cued_status(sentence, self.prompt.get("status_cues", {}))))

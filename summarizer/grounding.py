@@ -180,8 +180,9 @@ def _has_cue(text: str, cue: str) -> bool:
 
 
 def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
-    """Statuses whose wording occurs in the sentence, in the table's priority order."""
-    text = sentence.lower()
+    """Statuses whose wording occurs in the sentence, in the table's priority order (cues are written
+    with a straight apostrophe and match a typographic one: "mis d’accord")."""
+    text = sentence.lower().replace("’", "'")
     return [status for status, cues in status_cues.items() if any(_has_cue(text, c) for c in cues)]
 
 

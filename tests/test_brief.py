@@ -14,7 +14,7 @@ from summarizer.brief import (
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import GenerationError, InputError, ModelError
 from summarizer.glossary import Glossary, default_glossary
-from summarizer.grounding import cued_status, english_date, ground_decisions
+from summarizer.grounding import check_status, cued_status, english_date, ground_decisions
 from summarizer.numbers import source_values, unsupported_numbers
 from summarizer.prompts import load_prompt
 from summarizer.runtimes.base import Completion
@@ -258,6 +258,16 @@ def test_a_status_cue_starts_a_word():
     assert cued_status('Le projet de loi sera voté "d\'ici la fin de la session".', cues) == ["proposed"]
     assert cued_status("Le gouvernement a rappelé à plusieurs reprises le feu vert de la Cnil.", cues) == []
     assert cued_status("Le Sénat a voté le texte; les députés ont décidé d'attendre.", cues) == ["adopted"]
+
+
+def test_an_agreement_reached_is_adopted_and_a_measure_withdrawn_rejected_whatever_the_apostrophe():
+    cues = load_prompt("brief")["status_cues"]
+    # the agreement outranks what it is meant to serve ("pour me faire des propositions")
+    agreed = "Les syndicats et le patronat se sont mis d’accord pour me faire des propositions."
+    assert cued_status(agreed, cues) == ["adopted", "proposed"]
+    assert check_status("adopted", agreed, cues) == ("adopted", None)  # was set to 'proposed' by "propositions"
+    assert check_status("deferred", agreed, cues)[0] == "adopted"
+    assert cued_status("Le Premier ministre a retiré provisoirement la mesure.", cues) == ["rejected"]
 
 
 def test_an_article_too_long_for_the_window_is_refused_before_any_request():
