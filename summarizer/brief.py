@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, another_assembly, english_country, french_body, french_in_actor, is_person,
+from .actors import (actor_named, another_assembly, english_country, fold, french_body, french_in_actor, is_person,
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import add_evidence, cued_status, fold_follow_ups, ground_decisions, merge_twins, same_act
+from .grounding import add_evidence, cued_status, fold_follow_ups, ground_decisions, has_wording, merge_twins, same_act
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -70,14 +70,31 @@ def _answer(out: Completion) -> dict | None:
     return answer if isinstance(answer, dict) else None
 
 
+#: A sentence that opens on a place ("Dans le Finistère, la préfecture a annoncé…", "En Italie, le
+#: gouvernement…", "À Grenoble, …"): a round-up's next story, told where it happens.
+_PLACE_FRAME = re.compile(r"""^[\s"«“'(-]*(?i:dans\s+(?:les?|la)\s+|dans\s+l['’]\s*|(?:en|à|a|au|aux)\s+(?:l['’])?)"""
+                          r"(?P<place>[A-ZÀ-Ý][\w'’-]+)[^,.;]{0,40},")
+
+
+def elsewhere(sentence: str, decision: Decision) -> bool:
+    """Whether `sentence` opens on a place (`_PLACE_FRAME`) that the decision does not name (its first
+    evidence sentence, actor, text or location, accents aside): another story of a round-up, cited under
+    the first one (dev 11869: "Dans le Finistère, la préfecture a annoncé…" under the Loire-Atlantique
+    prefect's decision)."""
+    frame = _PLACE_FRAME.match(sentence)
+    told = fold(" ".join(filter(None, [decision.evidence[0].text, decision.actor, decision.decision, decision.location])))
+    return bool(frame) and fold(frame["place"]) not in told
+
+
 def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str],
                status_cues: dict[str, list[str]]) -> tuple[list[int], dict[int, Decision]]:
     """The evidence sentences after a decision's first to describe alone: those that report another
     body's vote (the extraction cites "Les députés ont approuvé…" and "Au Sénat, 186 sénateurs ont voté
     pour" under the government's plan), taken off the decision, and at most `MAX_DESCRIBED` that word
     an act of their own (adopted or rejected: a round-up's "Le gouvernement a décidé de reconduire…"
-    cited under its first measure), left on it until described (`separate_acts`). Returns the numbers
-    of all, and the decision each act sentence is cited under."""
+    cited under its first measure) or tell what happens elsewhere (`elsewhere`), left on it until
+    described (`separate_acts`). Returns the numbers of all, and the decision each act sentence is
+    cited under."""
     votes: list[int] = []
     acts: dict[int, Decision] = {}
     for d in decisions:
@@ -89,7 +106,7 @@ def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str
                 votes.append(e.sentence)
                 continue
             if (not body and len(acts) < MAX_DESCRIBED  # an assembly's own vote is its decision
-                    and {"adopted", "rejected"} & set(cued_status(e.text, status_cues))):
+                    and ({"adopted", "rejected"} & set(cued_status(e.text, status_cues)) or elsewhere(e.text, d))):
                 acts[e.sentence] = d
             keep.append(e)
         d.evidence = keep
@@ -361,7 +378,8 @@ class Briefer:
     def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
                      article: str, dropped: list[str]) -> bool:
         """Apply a check's answer to `d` in code; False when `d` is to be dropped (into `dropped`). What
-        no evidence sentence words as a decision (`_worded`) is dropped, and what the answer calls no
+        no evidence sentence words as a decision (`_worded`) is dropped, what every one words only as a
+        reaction (`reaction_cues`: "se dit dégoûté", "a réagi X après le vote"), and what the answer calls no
         decision unless the wording states a status; a status the answer
         and the wording agree on wins; an actor must be named in the evidence, the sentence before it or
         the title (as a party, not as the channel a statement was made on); an assembly whose vote the
@@ -369,6 +387,10 @@ class Briefer:
         cues = self.prompt.get("status_cues", {})
         if not any(self._worded(e.text) for e in d.evidence):
             dropped.append(f"{d.decision[:80]}: no wording of a decision in its evidence")
+            return False
+        if all(has_wording(e.text, self.prompt.get("reaction_cues", [])) and not cued_status(e.text, cues)
+               for e in d.evidence):
+            dropped.append(f"{d.decision[:80]}: a reaction, not a decision (its evidence words no status)")
             return False
         if answer is None:
             d.flags.append("not verified: no valid answer to the check")

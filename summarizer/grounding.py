@@ -179,11 +179,16 @@ def _has_cue(text: str, cue: str) -> bool:
     return all(re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+"))
 
 
-def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
-    """Statuses whose wording occurs in the sentence, in the table's priority order (cues are written
-    with a straight apostrophe and match a typographic one: "mis d’accord")."""
+def has_wording(sentence: str, cues: list[str]) -> bool:
+    """Whether one of `cues` occurs in the sentence (`_has_cue`; lower-cased, and written with a straight
+    apostrophe, a cue matches a typographic one: "mis d’accord")."""
     text = sentence.lower().replace("’", "'")
-    return [status for status, cues in status_cues.items() if any(_has_cue(text, c) for c in cues)]
+    return any(_has_cue(text, c) for c in cues)
+
+
+def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
+    """Statuses whose wording (`has_wording`) occurs in the sentence, in the table's priority order."""
+    return [status for status, cues in status_cues.items() if has_wording(sentence, cues)]
 
 
 def check_status(status: str, sentence: str, status_cues: dict[str, list[str]]) -> tuple[str, str | None]:

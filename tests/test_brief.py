@@ -771,6 +771,22 @@ def test_an_act_worded_in_a_later_evidence_sentence_is_split_off_to_be_described
     assert [e.sentence for e in roundup.evidence] == [0, 1, 2, 3, 4]  # acts stay cited until described
 
 
+def test_a_later_evidence_sentence_told_elsewhere_is_split_off_to_be_described():
+    """A round-up's next story opens on its place: described alone unless the decision names that place."""
+    sentences = number_sentences("Les plages de La Baule rouvrent mercredi, a annoncé le préfet de Loire-Atlantique. "
+                                 "Dans le Finistère, la préfecture a annoncé la réouverture de plages. "
+                                 "En Loire-Atlantique, la pêche reste interdite. En revanche, le pique-nique est exclu.")
+    beaches = Decision(id="D1", actor="the Prefect of Loire-Atlantique", decision="The beaches of La Baule reopen.",
+                       status="adopted", date=None, location=None, figures=[],
+                       evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
+    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
+    split, acts = split_acts([beaches], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"])
+    assert split == [1] and acts == {1: beaches}
+    # told in the decision's English, accents aside, the place is not elsewhere
+    beaches.decision = "Beaches reopen in Finistere and La Baule."
+    assert split_acts([beaches], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"]) == ([], {})
+
+
 def test_an_act_described_as_another_decision_leaves_the_one_it_was_cited_under():
     sentences = number_sentences("La prime d'activité a été revalorisée. Le gouvernement a décidé d'annuler la hausse de la CSG.")
     roundup = Decision(id="D1", actor="the government", decision="The activity bonus was increased.", status="adopted",
@@ -913,3 +929,28 @@ def test_what_was_decided_cut_short_at_a_quotation_is_told_by_its_evidence():
     from summarizer.brief import cut_short
     assert [cut_short(t) for t in ("They published a letter expressing their ", "in a “", "NATO will send troops.",
                                    "The plan was phased in.")] == [True, True, False, False]
+
+
+def test_a_reaction_listed_as_a_decision_is_dropped_unless_its_evidence_words_a_status(tmp_path):
+    path = tmp_path / "piscine.txt"
+    path.write_text("Piscine municipale\n\nLe conseil municipal a voté mardi la fermeture de la piscine. "
+                    "Le maire d'opposition se dit \"dégoûté\" par ce vote. "
+                    "Les riverains ont salué une décision attendue. "
+                    "Le président du club a salué la décision du conseil, qui a aussi adopté le budget.\n",
+                    encoding="utf-8")
+    article = read_document(path)
+    numbers = {s.text.split()[1]: s.index for s in number_sentences(article.text)}
+    closing, disgust, praise, budget = (
+        decision(evidence_sentence_numbers=[n], who_decided_in_english=who, what_was_decided_in_english=what,
+                 when=None, figures=[])
+        for n, who, what in [(numbers["conseil"], "the city council", "The council closed the pool."),
+                             (numbers["maire"], "the mayor", "The mayor is disgusted by the vote."),
+                             (numbers["riverains"], "residents", "Residents welcomed the decision."),
+                             (numbers["président"], "the city council", "The council adopted the budget.")])
+    rt = runtime_with([decisions_json(closing, disgust, praise, budget)], translate=lambda req: "The council closed the pool.",
+                      check='{"is_decision": true, "decided_by": "", "status": "adopted"}')
+    brief = Briefer(rt, default_glossary()).brief(article)
+    # "se dit dégoûté" and "ont salué" word a reaction and no status; "a adopté" beside "a salué" is an act
+    assert [d.decision for d in brief.decisions] == ["The council closed the pool.", "The council adopted the budget."]
+    assert [x.split(": ", 1)[1] for x in brief.grounding.dropped] == [
+        "a reaction, not a decision (its evidence words no status)"] * 2
