@@ -59,16 +59,17 @@ _GLUED_OPENERS = "|".join("""Le La Les Un Une Des Au Aux En À De Du Dans Selon 
 #: sentence glued with no terminator: a closing guillemet before a capitalised word
 #: (``»Le``); a straight quote between a letter and a capital (``française"Samedi``,
 #: ``franceinfo"Chaque``); a lowercase letter before an elided capital (``KawasakiL'OMS``),
-#: as ``L'``, ``D'``… never occur inside a French word, or before a sentence opener
-#: (``_GLUED_OPENERS``). Or the end of an AFP live-blog heading
-#: glued to its text (``- Frontières rouvertes -La Belgique``), checked in ``_is_boundary``.
+#: as ``L'``, ``D'``… never occur inside a French word, or a lowercase letter or digit before a
+#: sentence opener (``_GLUED_OPENERS``: ``depuis 1997La fermeture``). Or the end of an AFP
+#: live-blog heading glued to its text (``- Frontières rouvertes -La Belgique``), checked in
+#: ``_is_boundary``.
 _CANDIDATE = re.compile(
     rf"""(?=[.!?…»”"«{_UPPER}])  # every alternative starts before one of these (speed)
         (?:(?P<end>[.!?…]+)(?P<close>(?:\s?[»”’)\]]|")*)(?P<space>\s*)
         | [»”](?=[{_UPPER}][{_LOWER}])
         | (?<=[^\W\d_])"(?=[{_UPPER}])
         | (?<=[{_LOWER}])(?=[{_UPPER}]['’][^\W\d_])
-        | (?<=[{_LOWER}])(?=(?:{_GLUED_OPENERS})\s)
+        | (?<=[{_LOWER}\d])(?=(?:{_GLUED_OPENERS})\s)
         | (?<=\s-)(?P<dash>)(?=[{_UPPER}"«]))""",
     re.VERBOSE,
 )

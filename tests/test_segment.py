@@ -138,6 +138,10 @@ REAL_GLUED = {
     ("Les partiels seront bloqués à ArcueilÀ Nanterre, ils votent.", ["Les partiels seront bloqués à Arcueil",
                                                                      "À Nanterre, ils votent."]),
     ("Lors de son auditionSelon le journal, il a tort.", ["Lors de son audition", "Selon le journal, il a tort."]),
+    # a heading that ends on a year (14290: "La crise la plus importante depuis 1997La fermeture…")
+    ("La crise la plus grave depuis 1997La fermeture a été annoncée.", ["La crise la plus grave depuis 1997",
+                                                                      "La fermeture a été annoncée."]),
+    ("Le réseau 4G et la M6 restent.", ["Le réseau 4G et la M6 restent."]),
     # camel-case names: no space after the capitalised part
     ("La VilleLaBaule, StopCovid et YouTube restent.", ["La VilleLaBaule, StopCovid et YouTube restent."]),
     ("Le PenelopeGate a éclaté, dit le DrLe.", ["Le PenelopeGate a éclaté, dit le DrLe."]),
