@@ -342,11 +342,15 @@ class Briefer:
                if a and a.get("is_decision") is True and str(a.get("decided_by", "")).strip()]
         # Given one French sentence, the 1.5B model copies it as what was decided (every dev sentence
         # tried): such a decision is told by the sentence's translation instead, one more short request.
+        # A translation with a French word or two left ("that certaines plages will be reopened", dev
+        # 11869's key decision) is kept: `english_decisions` tries it again and flags what stays.
+        translated: set[int] = set()
         if copied := [(n, a) for n, a in new if not in_english(str(a.get("decision", "")), article)]:
-            translated = self.translator.translate_texts([sentences[n].text for n, _ in copied])
-            for (_, a), segment in zip(copied, translated):
+            for (n, a), segment in zip(copied, self.translator.translate_texts([sentences[n].text for n, _ in copied])):
                 a["decision"] = "" if segment.lost else segment.target
-        new = [(n, a) for n, a in new if in_english(str(a["decision"]), article)]
+                if len(a["decision"].split()) >= 3:
+                    translated.add(n)
+        new = [(n, a) for n, a in new if n in translated or in_english(str(a["decision"]), article)]
         found, _ = ground_decisions(
             [ModelDecision(evidence_sentence_numbers=[n], who_decided_in_english=str(a["decided_by"]),
                            what_was_decided_in_english=str(a["decision"]), status=a["status"], when=None, where=None,

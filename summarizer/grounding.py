@@ -20,8 +20,8 @@ from collections.abc import Callable, Set
 
 from .glossary import Glossary
 from .numbers import (
-    found_in, french_dates, french_numbers, invented_figures, join_digit_groups, model_numbers, normalise_number,
-    restore_months, source_values, to_english_number,
+    FRENCH_MONTHS, FRENCH_WEEKDAYS, found_in, french_dates, french_numbers, invented_figures, join_digit_groups,
+    model_numbers, normalise_number, restore_months, source_values, to_english_number,
 )
 from .schema import Decision, Evidence, Grounding, ModelDecision
 from .segment import Sentence
@@ -104,10 +104,16 @@ def same_decision(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
     return _similar(what_a, what_b) or _shared_names(a, b) and _similar(what_a, what_b, 0.2)
 
 
+#: Capitalised words that name a time, not someone or something: two acts on the same Wednesday are
+#: not one act (dev 11869: Finistère's beaches merged back under Loire-Atlantique's by "Wednesday").
+_CALENDAR = frozenset(FRENCH_WEEKDAYS.values()) | frozenset(FRENCH_MONTHS.values())
+
+
 def _shared_names(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
-    """Whether two (actor, decision, status) name someone or something in common besides their actors."""
-    actors = set(_PROPER.findall(a[0] + " " + b[0]))
-    return bool((set(_PROPER.findall(a[1])) - actors) & (set(_PROPER.findall(b[1])) - actors))
+    """Whether two (actor, decision, status) name someone or something in common besides their actors
+    (days and months are not names here: `_CALENDAR`)."""
+    left_out = set(_PROPER.findall(a[0] + " " + b[0])) | _CALENDAR
+    return bool((set(_PROPER.findall(a[1])) - left_out) & (set(_PROPER.findall(b[1])) - left_out))
 
 
 def same_act(decision: Decision, described: Decision) -> bool:

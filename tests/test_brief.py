@@ -708,6 +708,34 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     assert all("found by describing a sentence the extraction left out" in d.flags for d in (by_prefect, by_senate))
 
 
+def test_a_described_act_whose_translation_keeps_a_french_word_is_kept_and_put_into_english():
+    """Dev 11869's key decision was lost this way: its sentence's translation kept "certaines plages"."""
+    doc = parse_document("Budget\n\nLe conseil municipal a voté jeudi le budget par 30 voix contre 5. "
+                         "Le Sénat a rejeté le projet de loi sur les plages.".encode(), "a.txt")
+    senate = next(s.index for s in number_sentences(doc.text) if "Sénat" in s.text)
+
+    def reply(req):
+        if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
+            return json.dumps({"is_decision": True, "decided_by": "the Senate", "status": "rejected",
+                               "decision": "Le Sénat a rejeté le projet de loi sur les plages."})
+        if is_check(req):
+            return NO_OPINION
+        if req.json_schema:
+            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
+                                           what_was_decided_in_english="The city council voted the budget.",
+                                           figures=["30", "5"]))
+        if "Le Sénat a rejeté" in last_user(req):
+            return "The Senate rejected the projet de loi on plages."
+        if "on plages" in last_user(req):  # the glossary has made "projet de loi" a bill by then
+            return "The Senate rejected the bill on beaches."
+        return "The council voted."
+
+    brief = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc)
+    [by_senate] = [d for d in brief.decisions if d.evidence[0].sentence == senate]
+    assert by_senate.decision == "The Senate rejected the bill on beaches."
+    assert "what was decided put into English" in by_senate.flags
+
+
 @pytest.mark.parametrize("cited", [[2], [1, 2]])
 def test_the_lede_is_described_when_no_decision_cites_it(cited):
     """News states its main decision first: a lede no extracted decision cites is described alone
@@ -954,3 +982,15 @@ def test_a_reaction_listed_as_a_decision_is_dropped_unless_its_evidence_words_a_
     assert [d.decision for d in brief.decisions] == ["The council closed the pool.", "The council adopted the budget."]
     assert [x.split(": ", 1)[1] for x in brief.grounding.dropped] == [
         "a reaction, not a decision (its evidence words no status)"] * 2
+
+
+def test_acts_of_the_same_day_are_not_one_act_by_the_day_alone():
+    from summarizer.grounding import same_act
+
+    def told(actor, what):
+        return Decision(id="D1", actor=actor, decision=what, status="adopted", date=None, location=None, figures=[],
+                        evidence=[Evidence(sentence=1, text="x")])
+    loire = told("the Prefect of Loire-Atlantique", "The beaches of La Baule and Pornichet reopen on Wednesday.")
+    # dev 11869: merged back by "Wednesday" before
+    assert not same_act(loire, told("prefecture", "In Finistère, the prefecture reopens some beaches on Wednesday."))
+    assert same_act(loire, told("the prefect's spokesman", "Beaches of Pornichet reopen."))  # a name in common
