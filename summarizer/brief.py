@@ -72,7 +72,8 @@ def _answer(out: Completion) -> dict | None:
 
 #: A sentence that opens on a place ("Dans le Finistère, la préfecture a annoncé…", "En Italie, le
 #: gouvernement…", "À Grenoble, …"): a round-up's next story, told where it happens.
-_PLACE_FRAME = re.compile(r"""^[\s"«“'(-]*(?i:dans\s+(?:les?|la)\s+|dans\s+l['’]\s*|(?:en|à|a|au|aux)\s+(?:l['’])?)"""
+_PLACE_FRAME = re.compile(r"""^[\s"«“'(-]*"""
+                          r"(?i:dans\s+(?:les?|la)\s+|dans\s+l['’]\s*|(?:en|à|a|au|aux)\s+(?:l['’])?)"
                           r"(?P<place>[A-ZÀ-Ý][\w'’-]+)[^,.;]{0,40},")
 
 
@@ -82,7 +83,8 @@ def elsewhere(sentence: str, decision: Decision) -> bool:
     the first one (dev 11869: "Dans le Finistère, la préfecture a annoncé…" under the Loire-Atlantique
     prefect's decision)."""
     frame = _PLACE_FRAME.match(sentence)
-    told = fold(" ".join(filter(None, [decision.evidence[0].text, decision.actor, decision.decision, decision.location])))
+    told = fold(" ".join(filter(None, [decision.evidence[0].text, decision.actor, decision.decision,
+                                       decision.location])))
     return bool(frame) and fold(frame["place"]) not in told
 
 
