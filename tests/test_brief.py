@@ -1,6 +1,7 @@
 """Brief task: schema, grounding rules, repair and failure paths, on recorded model outputs."""
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -662,6 +663,23 @@ def test_a_minister_named_as_the_actor_becomes_the_government(tmp_path):
     assert "actor set to 'the government', for whom the article says 'Edouard Philippe' acts" in d.flags
 
 
+def council_vote_and(describe: Callable[[str], dict], translate: Callable[[str], str]) -> ScriptedRuntime:
+    """A runtime whose extraction cites only the city council's vote (sentence 1), whose checks have no
+    opinion, and that answers a describe request with `describe(user message)`, the rest with
+    `translate(user message)`."""
+    def reply(req):
+        if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
+            return json.dumps(describe(last_user(req)))
+        if is_check(req):
+            return NO_OPINION
+        if req.json_schema:
+            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
+                                           what_was_decided_in_english="The city council voted to renovate the school.",
+                                           figures=["30", "5"]))
+        return translate(last_user(req))
+    return ScriptedRuntime(reply)
+
+
 def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone():
     """The extraction cites only the council's vote; "Le préfet a validé…" and "Le Sénat a rejeté…" are
     described alone and become decisions; plans and deferrals are not described. A description that
@@ -675,26 +693,21 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     described: list[str] = []
     translated: list[str] = []
 
-    def reply(req):
-        if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
-            described.append(last_user(req))
-            if "préfet" in last_user(req):
-                return json.dumps({"is_decision": True, "decided_by": "the prefect", "status": "adopted",
-                                   "decision": "The prefect approved the town's request."})
-            return json.dumps({"is_decision": True, "decided_by": "the Senate", "status": "rejected",
-                               "decision": "Le Sénat a rejeté le projet de loi."})
-        if is_check(req):
-            return NO_OPINION
-        if req.json_schema:
-            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
-                                           what_was_decided_in_english="The city council voted to renovate the school.",
-                                           figures=["30", "5"]))
-        if "Translate into English:" in last_user(req):
-            translated.append(last_user(req))
-            return "The Senate rejected the bill." if "Sénat" in last_user(req) else "The council voted."
+    def describe(user):
+        described.append(user)
+        if "préfet" in user:
+            return {"is_decision": True, "decided_by": "the prefect", "status": "adopted",
+                    "decision": "The prefect approved the town's request."}
+        return {"is_decision": True, "decided_by": "the Senate", "status": "rejected",
+                "decision": "Le Sénat a rejeté le projet de loi."}
+
+    def translate(user):
+        if "Translate into English:" in user:
+            translated.append(user)
+            return "The Senate rejected the bill." if "Sénat" in user else "The council voted."
         return "The council voted."
 
-    brief = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc)
+    brief = Briefer(council_vote_and(describe, translate), default_glossary()).brief(doc)
     # the two sentences that state an act (validé, rejeté), each alone: not the plan, not the deferral
     assert len(described) == 2 and not any("piscine" in t or "maire" in t for t in described)
     # the copied description is translated first (then the summary's sentences)
@@ -714,23 +727,16 @@ def test_a_described_act_whose_translation_keeps_a_french_word_is_kept_and_put_i
                          "Le Sénat a rejeté le projet de loi sur les plages.".encode(), "a.txt")
     senate = next(s.index for s in number_sentences(doc.text) if "Sénat" in s.text)
 
-    def reply(req):
-        if req.json_schema and "decision" in req.json_schema["properties"]:  # a describe request
-            return json.dumps({"is_decision": True, "decided_by": "the Senate", "status": "rejected",
-                               "decision": "Le Sénat a rejeté le projet de loi sur les plages."})
-        if is_check(req):
-            return NO_OPINION
-        if req.json_schema:
-            return decisions_json(decision(evidence_sentence_numbers=[1], who_decided_in_english="the city council",
-                                           what_was_decided_in_english="The city council voted the budget.",
-                                           figures=["30", "5"]))
-        if "Le Sénat a rejeté" in last_user(req):
+    def translate(user):
+        if "Le Sénat a rejeté" in user:
             return "The Senate rejected the projet de loi on plages."
-        if "on plages" in last_user(req):  # the glossary has made "projet de loi" a bill by then
+        if "on plages" in user:  # the glossary has made "projet de loi" a bill by then
             return "The Senate rejected the bill on beaches."
         return "The council voted."
 
-    brief = Briefer(ScriptedRuntime(reply), default_glossary()).brief(doc)
+    senate_rejected = {"is_decision": True, "decided_by": "the Senate", "status": "rejected",
+                       "decision": "Le Sénat a rejeté le projet de loi sur les plages."}
+    brief = Briefer(council_vote_and(lambda user: senate_rejected, translate), default_glossary()).brief(doc)
     [by_senate] = [d for d in brief.decisions if d.evidence[0].sentence == senate]
     assert by_senate.decision == "The Senate rejected the bill on beaches."
     assert "what was decided put into English" in by_senate.flags
@@ -784,17 +790,25 @@ def test_a_vote_cited_under_another_bodys_decision_is_split_off_to_be_described(
     assert [e.sentence for e in vote.evidence] == [1]
 
 
+def citing_all(sentences, actor: str, what: str) -> Decision:
+    """An adopted decision that cites every sentence."""
+    return Decision(id="D1", actor=actor, decision=what, status="adopted", date=None, location=None, figures=[],
+                    evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
+
+
+def split_with_prompt_tables(decisions: list[Decision]) -> tuple[list[int], dict[int, Decision]]:
+    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
+    return split_acts(decisions, prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"])
+
+
 def test_an_act_worded_in_a_later_evidence_sentence_is_split_off_to_be_described():
     """A round-up's measures cited under its first one: a later sentence that words an act of its own
     (adopted or rejected) is to be described alone, at most `MAX_DESCRIBED`; one without such wording is not."""
     sentences = number_sentences("La prime d'activité a été revalorisée. Elle concerne 4 millions de foyers. Le "
                                  "gouvernement a décidé de reconduire la prime. La hausse de la CSG a été refusée. "
                                  "Le Sénat a rejeté la taxe.")
-    roundup = Decision(id="D1", actor="the government", decision="The activity bonus was increased.",
-                       status="adopted", date=None, location=None, figures=[],
-                       evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
-    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
-    split, acts = split_acts([roundup], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"])
+    roundup = citing_all(sentences, "the government", "The activity bonus was increased.")
+    split, acts = split_with_prompt_tables([roundup])
     assert split == [2, 3] and acts == {2: roundup, 3: roundup}  # two at most: the Senate's act is not described
     assert [e.sentence for e in roundup.evidence] == [0, 1, 2, 3, 4]  # acts stay cited until described
 
@@ -804,15 +818,11 @@ def test_a_later_evidence_sentence_told_elsewhere_is_split_off_to_be_described()
     sentences = number_sentences("Les plages de La Baule rouvrent mercredi, a annoncé le préfet de Loire-Atlantique. "
                                  "Dans le Finistère, la préfecture a annoncé la réouverture de plages. "
                                  "En Loire-Atlantique, la pêche reste interdite. En revanche, le pique-nique est exclu.")
-    beaches = Decision(id="D1", actor="the Prefect of Loire-Atlantique", decision="The beaches of La Baule reopen.",
-                       status="adopted", date=None, location=None, figures=[],
-                       evidence=[Evidence(sentence=s.index, text=s.text) for s in sentences])
-    prompt = Briefer(ScriptedRuntime(lambda req: ""), Glossary()).prompt
-    split, acts = split_acts([beaches], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"])
-    assert split == [1] and acts == {1: beaches}
+    beaches = citing_all(sentences, "the Prefect of Loire-Atlantique", "The beaches of La Baule reopen.")
+    assert split_with_prompt_tables([beaches]) == ([1], {1: beaches})
     # told in the decision's English, accents aside, the place is not elsewhere
     beaches.decision = "Beaches reopen in Finistere and La Baule."
-    assert split_acts([beaches], prompt["vote_cues"], prompt["vote_bodies"], prompt["status_cues"]) == ([], {})
+    assert split_with_prompt_tables([beaches]) == ([], {})
 
 
 def test_an_act_described_as_another_decision_leaves_the_one_it_was_cited_under():
