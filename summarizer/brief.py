@@ -25,7 +25,8 @@ from .actors import (actor_named, another_assembly, english_country, fold, frenc
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import add_evidence, cued_status, fold_follow_ups, ground_decisions, has_wording, merge_twins, same_act
+from .grounding import (add_evidence, cue_text, cued_status, fold_follow_ups, ground_decisions, has_wording, merge_twins,
+                        same_act)
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -82,10 +83,11 @@ def elsewhere(sentence: str, decision: Decision) -> bool:
     evidence sentence, actor, text or location, accents aside): another story of a round-up, cited under
     the first one (dev 11869: "Dans le Finistère, la préfecture a annoncé…" under the Loire-Atlantique
     prefect's decision)."""
-    frame = _PLACE_FRAME.match(sentence)
+    if not (frame := _PLACE_FRAME.match(sentence)):
+        return False
     told = fold(" ".join(filter(None, [decision.evidence[0].text, decision.actor, decision.decision,
                                        decision.location])))
-    return bool(frame) and fold(frame["place"]) not in told
+    return fold(frame["place"]) not in told
 
 
 def split_acts(decisions: list[Decision], vote_cues: list[str], bodies: dict[str, str],
@@ -443,7 +445,7 @@ class Briefer:
 
     def _worded(self, sentence: str) -> bool:
         """Whether a sentence has the wording of a decision: a decision, status or vote cue (prompt file)."""
-        text = sentence.lower().replace("’", "'")
+        text = cue_text(sentence)
         cues = ("decision_cues", "decision_words", "vote_cues")
         return (any(c in text for key in cues for c in self.prompt.get(key, []))
                 or bool(cued_status(sentence, self.prompt.get("status_cues", {}))))

@@ -185,10 +185,15 @@ def _has_cue(text: str, cue: str) -> bool:
     return all(re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+"))
 
 
+def cue_text(sentence: str) -> str:
+    """A sentence as the prompt file's cues are matched against: lower-cased, its typographic apostrophes
+    made straight, as the cues are written ("mis d’accord" → "mis d'accord")."""
+    return sentence.lower().replace("’", "'")
+
+
 def has_wording(sentence: str, cues: list[str]) -> bool:
-    """Whether one of `cues` occurs in the sentence (`_has_cue`; lower-cased, and written with a straight
-    apostrophe, a cue matches a typographic one: "mis d’accord")."""
-    text = sentence.lower().replace("’", "'")
+    """Whether one of `cues` occurs in the sentence (`_has_cue` on its `cue_text`)."""
+    text = cue_text(sentence)
     return any(_has_cue(text, c) for c in cues)
 
 
