@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import json
@@ -256,6 +257,25 @@ def test_assembles_parts_in_order_and_verifies(fake_parts, tmp_path: Path) -> No
     sidecar = json.loads((path.parent / "fake.gguf.sha256").read_text())
     assert sidecar == {"sha256": spec.source.sha256, "size": spec.source.size, "mtime_ns": path.stat().st_mtime_ns}
     assert models.availability(spec) == (True, "assembled, 5.0 MB")
+
+
+@pytest.mark.parametrize("kernel", ["refused", "stops short"])
+def test_parts_are_joined_by_reads_and_writes_where_the_kernel_will_not_copy(
+        fake_parts, monkeypatch: pytest.MonkeyPatch, kernel: str) -> None:
+    """copy_file_range clones blocks on btrfs and XFS; refused (another filesystem, an old kernel) or
+    stopping part way, the rest of each part is written from where it stopped."""
+    copied: list[int] = []
+
+    def copy_file_range(src: int, dst: int, count: int) -> int:
+        if kernel == "refused":
+            raise OSError(errno.EXDEV, "cross-device")
+        if copied:
+            return 0
+        copied.append(os.write(dst, os.read(src, min(count, 3))))
+        return copied[-1]
+
+    monkeypatch.setattr(pypi_parts.os, "copy_file_range", copy_file_range)
+    assert models.local_path(fake_parts(CHUNKS)).read_bytes() == b"".join(CHUNKS)
 
 
 def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:

