@@ -463,13 +463,16 @@ class Briefer:
         """Mend what was decided where the extraction left it in French (on one held-out article, every
         decision it listed was its evidence sentence copied: the description is translated) or cut it
         short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
-        translated instead), one segment each; what the translation loses or leaves French is flagged
-        and kept."""
+        translated instead), one segment each; what the translation loses, leaves French or adds a
+        figure to ("une quarantaine de communes" came back "3.5 communities") is flagged and kept."""
         todo = [(d, french) for d in decisions if (french := not in_english(d.decision, source)) or cut_short(d.decision)]
         texts = [d.decision if french else d.evidence[0].text for d, french in todo]
         for (d, french), segment in zip(todo, self.translator.translate_texts(texts)):
-            if segment.lost or not in_english(segment.target, source):
-                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}")
+            added = set(invented_figures(segment.target, source)) - set(invented_figures(d.decision, source))
+            if segment.lost or not in_english(segment.target, source) or added:
+                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}"
+                               + (f": its translation has {', '.join(sorted(added))}, which the article does not"
+                                  if added else ""))
             else:
                 d.flags.append("what was decided " + ("put into English" if french
                                                       else "cut short, told by its evidence's translation"))

@@ -187,8 +187,12 @@ def _has_cue(text: str, cue: str) -> bool:
 
 def cue_text(sentence: str) -> str:
     """A sentence as the prompt file's cues are matched against: lower-cased, its typographic apostrophes
-    made straight, as the cues are written ("mis d’accord" → "mis d'accord")."""
-    return sentence.lower().replace("’", "'")
+    made straight, as the cues are written ("mis d’accord" → "mis d'accord"; the glossary's terms
+    match the same three: `glossary._apostrophe_blind`)."""
+    return sentence.lower().translate(_STRAIGHT_APOSTROPHES)
+
+
+_STRAIGHT_APOSTROPHES = str.maketrans("’ʼ", "''")
 
 
 def has_wording(sentence: str, cues: list[str]) -> bool:

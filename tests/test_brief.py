@@ -266,6 +266,7 @@ def test_an_agreement_reached_is_adopted_and_a_measure_withdrawn_rejected_whatev
     # the agreement outranks what it is meant to serve ("pour me faire des propositions")
     agreed = "Les syndicats et le patronat se sont mis d’accord pour me faire des propositions."
     assert cued_status(agreed, cues) == ["adopted", "proposed"]
+    assert cued_status(agreed.replace("’", "ʼ"), cues) == ["adopted", "proposed"]  # as the glossary's terms
     assert check_status("adopted", agreed, cues) == ("adopted", None)  # was set to 'proposed' by "propositions"
     assert check_status("deferred", agreed, cues)[0] == "adopted"
     assert cued_status("Le Premier ministre a retiré provisoirement la mesure.", cues) == ["rejected"]
@@ -482,6 +483,9 @@ def test_an_english_actor_costs_no_request():
      "The text extending the health emergency is adopted by 240 votes.", "what was decided put into English"),
     ("Le texte est adopté par 240 voix.", "Le texte prolongeant l'état d'urgence est adopté par 240 voix.",
      "what was decided left in French"),  # the translation still French: kept, flagged
+    ("The text extending the health emergency is adopted by 2.4 votes.",
+     "Le texte prolongeant l'état d'urgence est adopté par 240 voix.",
+     "what was decided left in French: its translation has 2.4, which the article does not"),
 ])
 def test_what_was_decided_left_in_french_is_translated(answer, final, flag):
     """The extraction sometimes copies its evidence as what was decided; that description is translated."""
