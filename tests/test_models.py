@@ -278,6 +278,27 @@ def test_parts_are_joined_by_reads_and_writes_where_the_kernel_will_not_copy(
     assert models.local_path(fake_parts(CHUNKS)).read_bytes() == b"".join(CHUNKS)
 
 
+def test_an_assembled_copy_that_shares_the_parts_blocks_is_not_counted_twice(fake_parts, monkeypatch) -> None:
+    """On btrfs or XFS the copy clones the parts' blocks; the extent map says which are shared."""
+    spec = fake_parts(CHUNKS)
+    models.local_path(spec)
+    size, head, extent = spec.source.size, pypi_parts._FIEMAP_HEAD, pypi_parts._FIEMAP_EXTENT
+    written = 4096  # the copy's last extent is its own, the rest cloned
+
+    def ioctl(fd: int, request: int, buffer: bytearray) -> int:
+        assert request == pypi_parts._FIEMAP
+        extents = [(0, size - written, pypi_parts._EXTENT_SHARED), (size - written, written, pypi_parts._EXTENT_LAST)]
+        start, length, flags, _, count, _ = head.unpack_from(buffer)
+        head.pack_into(buffer, 0, start, length, flags, len(extents), count, 0)
+        for k, (logical, size_, flags_) in enumerate(extents):
+            extent.pack_into(buffer, head.size + k * extent.size, logical, 0, size_, flags_)
+        return 0
+
+    monkeypatch.setattr(pypi_parts.fcntl, "ioctl", ioctl)
+    assert models.disk_usage(spec) == {"parts": size, "assembled": written}
+    assert models.availability(spec) == (True, "assembled, 5.0 MB (sharing the parts' blocks)")
+
+
 def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fake_parts(CHUNKS)
     path = models.local_path(spec)

