@@ -54,12 +54,22 @@ def only_french(word: str) -> bool:
     return english < RARE_IN_ENGLISH <= french and french >= FRENCH_OVER_ENGLISH * english
 
 
+#: A name joined by French particles, capital to capital ("Seine-et-Marne", "Bouches-du-Rhône",
+#: "Pointe du Lac", "Côte d'Ivoire"): copied as the source writes it, its particles are the name's.
+_PARTICLE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’]*(?:(?:-(?:d[ue]|des|la|le|les|et|en|sur|sous|lès)-|-[dl]['’]"
+                            r"| (?:d[ue]|des|la|le) | [dl]['’])[A-ZÀ-Ý][\w'’]*)+")
+
+
 def french_words(english: str, source: str) -> list[str]:
     """Words of `english` that are French: function words, or lower-case words of `source` that are
-    accented or `only_french`."""
+    accented or `only_french`; not the particles of a name the source writes the same way (`_PARTICLE_NAME`)."""
     vocabulary = {w for w in _WORD.findall(source) if w.islower()}
+    names = [m.span() for m in _PARTICLE_NAME.finditer(english) if m.group(0) in source]
     found: list[str] = []
-    for word in _WORD.findall(english):
+    for match in _WORD.finditer(english):
+        if any(start <= match.start() < end for start, end in names):
+            continue
+        word = match.group(0)
         lower = word.lower()
         french = word.islower() and (lower in _FUNCTION_WORDS or word in vocabulary and (
             _ACCENTED.search(word) is not None or len(word) > 2 and only_french(word)))

@@ -284,6 +284,13 @@ def test_french_left_in_a_translation_is_an_issue_and_retried():
     ("Le tribunal a compté 3 abstentions et une contestation.", "The tribunal counted 3 abstentions and a protest.", []),
     # a word the lists do not have (newer than them) is not reported
     ("Le coronavirus se propage.", "The coronavirus is spreading.", []),
+    # a name's particles, the name written as the source writes it, are the name's
+    ("Le député de Seine-et-Marne et les élus des Bouches-du-Rhône.",
+     "The MP for Seine-et-Marne and the Bouches-du-Rhône officials.", []),
+    ("Les lignes entre Créteil Pointe du Lac et la gare.", "Lines between Créteil Pointe du Lac and the station.", []),
+    # ...but not where the name is not the source's, nor a particle between two names
+    ("Les élus LREM et LR.", "The LREM et LR officials.", ["et"]),
+    ("Le député de Seine-Saint-Denis.", "The MP for Seine-et-Denis.", ["et"]),
 ])
 def test_french_content_words_left_in_a_translation_are_found(source, target, french):
     assert french_words(target, source) == french
