@@ -189,6 +189,19 @@ def summary_sentences(sentences: list[Sentence], decisions: list[Decision], titl
     return [by_index[n] for n in sorted(picked[:MAX_SUMMARY_SENTENCES])]
 
 
+#: A sentence that opens inside a quotation: its first double quote closes one
+#: (`Bathing is allowed", the prefect said`).
+_CLOSES_FIRST = re.compile(r'^[^"“”]*[\w.,!?)…][”"](?=[\s,;:.!?]|$)')
+
+
+def opened_quote(sentence: str) -> str:
+    """A summary sentence that starts inside a quotation (the article's sentence ends one its previous
+    sentence opened) with the opening quote it lacks, so the summary does not read a stray one."""
+    if (sentence.count('"') + sentence.count("“") + sentence.count("”")) % 2 and _CLOSES_FIRST.match(sentence):
+        return ("“" if "”" in sentence else '"') + sentence
+    return sentence
+
+
 _STRAIGHT_QUOTED = re.compile(r'"([^"\n]*)"')
 
 
@@ -274,7 +287,8 @@ class Briefer:
         english = english or {}
         todo = [s for s in picked if s.index not in english]
         english = english | dict(zip((s.index for s in todo), self.translator.translate_texts([s.text for s in todo])))
-        translated = [join_digit_groups(english[s.index].target) for s in picked if not english[s.index].lost]
+        translated = [opened_quote(join_digit_groups(english[s.index].target))
+                      for s in picked if not english[s.index].lost]
         if not translated:
             raise GenerationError("the model translated none of the sentences the summary is made of")
         # A sentence whose translation still has a figure or date the article lacks, after the

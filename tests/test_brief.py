@@ -10,7 +10,7 @@ import pytest
 
 from summarizer.api import Summarizer
 from summarizer.brief import (
-    Briefer, attach_translation, brief_json, brief_markdown, separate_acts, split_acts, summary_sentences,
+    Briefer, attach_translation, brief_json, brief_markdown, opened_quote, separate_acts, split_acts, summary_sentences,
 )
 from summarizer.documents import parse_document, read_document
 from summarizer.errors import GenerationError, InputError, ModelError
@@ -155,6 +155,16 @@ def test_a_summary_sentence_with_numbers_not_in_the_source_is_left_out(doc):
     brief = Briefer(rt, default_glossary()).brief(doc)
     assert "troops in 2023" not in brief.summary and brief.summary  # the other sentences stay
     assert brief.grounding.summary_unsupported_numbers == []
+
+
+@pytest.mark.parametrize(("sentence", "shown"), [
+    ('Bathing is allowed", the prefect said.', '"Bathing is allowed", the prefect said.'),
+    ("Bathing is allowed”, the prefect said.", "“Bathing is allowed”, the prefect said."),
+    ('He added: "we will decide.', 'He added: "we will decide.'),  # opens one: not mended by guess
+    ('"Bathing is allowed", the prefect said.', '"Bathing is allowed", the prefect said.'),
+])
+def test_a_summary_sentence_that_starts_inside_a_quotation_gets_its_opening_quote(sentence, shown):
+    assert opened_quote(sentence) == shown
 
 
 def test_summary_numbers_not_in_source_are_reported_when_every_sentence_has_some(doc):
