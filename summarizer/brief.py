@@ -281,8 +281,9 @@ class Briefer:
         """English summary: the `summary_sentences` translated, with the translation's own checks and
         retries (figures, names, French left) at the brief's `--quality` (or taken from `english`, the
         sentences translated already, by number), less those whose translation has a figure or date
-        the source lacks (`invented_figures`) unless no sentence is left; then such figures and dates
-        still in it, French words left and names the source lacks (`unknown_names`), reported."""
+        the source lacks (`invented_figures`) unless no sentence is left, each opening the quotation it
+        starts inside (`opened_quote`); then such figures and dates still in it, French words left and
+        names the source lacks (`unknown_names`), reported."""
         picked = summary_sentences(sentences, decisions, title)
         english = english or {}
         todo = [s for s in picked if s.index not in english]
