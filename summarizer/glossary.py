@@ -41,11 +41,12 @@ class Glossary:
     def enforce(self, target: str, source: str | None = None) -> str:
         """Replace French terms that the model left untranslated in English `target` by their
         English form (when `source` is given, only terms whose English form a term of the source
-        shares: "l'Otan" in the source also fixes an "OTAN" left in the target)."""
-        wanted = None if source is None else {self.terms[t] for t, rx in self._patterns if rx.search(source)}
+        shares, whatever its case: "l'Otan" in the source also fixes an "OTAN" left in the target,
+        "le préfet" a "Prefet")."""
+        wanted = None if source is None else {self.terms[t].lower() for t, rx in self._patterns if rx.search(source)}
         for term, rx in self._patterns:
             english = self.terms[term]
-            if term != english and (wanted is None or english in wanted) and rx.search(target):
+            if term != english and (wanted is None or english.lower() in wanted) and rx.search(target):
                 target = rx.sub(english, target)
         for term, rx in self._calques:
             if source is None or self._term_rx[term].search(source):

@@ -64,6 +64,8 @@ def test_glossary_hints_and_enforcement():
     assert g.enforce("OTAN has been there for 20 years.", "L'Otan est là depuis 20 ans.") == (
         "NATO has been there for 20 years.")
     assert g.enforce("OTAN is a word.", "Un mot.") == "OTAN is a word."
+    assert g.enforce("announced the Prefet of Vendée", "a annoncé le préfet de Vendée") == (
+        "announced the Prefect of Vendée")  # the variant's English differs from the source term's in case only
 
 
 def test_failed_segment_is_retried_and_better_candidate_kept():
