@@ -25,8 +25,8 @@ from .actors import (actor_named, another_assembly, english_country, fold, frenc
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import (add_evidence, cue_text, cued_status, fold_follow_ups, ground_decisions, has_wording, merge_twins,
-                        same_act)
+from .grounding import (add_evidence, cue_text, cued_status, fold_follow_ups, ground_decisions, has_wording,
+                        invented_flags, merge_twins, same_act)
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -478,19 +478,18 @@ class Briefer:
         """Mend what was decided where the extraction left it in French (on one held-out article, every
         decision it listed was its evidence sentence copied: the description is translated) or cut it
         short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
-        translated instead), one segment each; what the translation loses, leaves French or adds a
-        figure to ("une quarantaine de communes" came back "3.5 communities") is flagged and kept."""
+        translated instead), one segment each; what the translation loses or leaves French is flagged
+        and kept, and a figure it brings that the article lacks ("10 lignes de métro sur seize" came
+        back "closed for 18 hours") is flagged as the extraction's are (`invented_flags`)."""
         todo = [(d, french) for d in decisions if (french := not in_english(d.decision, source)) or cut_short(d.decision)]
         texts = [d.decision if french else d.evidence[0].text for d, french in todo]
         for (d, french), segment in zip(todo, self.translator.translate_texts(texts)):
-            added = set(invented_figures(segment.target, source)) - set(invented_figures(d.decision, source))
-            if segment.lost or not in_english(segment.target, source) or added:
-                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}"
-                               + (f": its translation has {', '.join(sorted(added))}, which the article does not"
-                                  if added else ""))
+            if segment.lost or not in_english(segment.target, source):
+                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}")
             else:
                 d.flags.append("what was decided " + ("put into English" if french
                                                       else "cut short, told by its evidence's translation"))
+                d.flags += [f for f in invented_flags(segment.target, source) if f not in d.flags]
                 d.decision = segment.target
 
     def english_actors(self, decisions: list[Decision], source: str) -> None:

@@ -185,6 +185,11 @@ def _has_cue(text: str, cue: str) -> bool:
     return all(re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+"))
 
 
+def invented_flags(decision: str, source: str) -> list[str]:
+    """A decision's flags for the figures and dates its English has and the source lacks."""
+    return [f"{x!r} in the decision is not in the source" for x in invented_figures(decision, source)]
+
+
 def cue_text(sentence: str) -> str:
     """A sentence as the prompt file's cues are matched against: lower-cased, its typographic apostrophes
     made straight, as the cues are written ("mis d’accord" → "mis d'accord"; the glossary's terms
@@ -278,7 +283,7 @@ def ground_decisions(
         status, flag = check_status(d.status, primary, status_cues or {})
         if flag:
             flags.append(flag)
-        flags += [f"{x!r} in the decision is not in the source" for x in invented_figures(decision_text, source)]
+        flags += invented_flags(decision_text, source)
         date = restore_months(english_date(d.when) or "", source)
         if date and invented_figures(date, source):  # a year, or a day under a month, the article does not have
             flags.append(f"date {date!r} is not in the source; taken from the evidence")
