@@ -245,6 +245,11 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
+def nothing_assembled(folder: Path) -> bool:
+    """A failed assembly leaves neither the model nor a temp file in the cache folder."""
+    return not (folder / "fake.gguf").exists() and leftovers(folder) == []
+
+
 def test_assembles_parts_in_order_and_verifies(fake_parts, tmp_path: Path) -> None:
     spec = fake_parts(CHUNKS)
     assert models.availability(spec) == (True, "parts installed, assembles on first use")
@@ -313,8 +318,7 @@ def test_a_part_rewritten_while_the_model_is_assembled_leaves_nothing_behind(fak
     monkeypatch.setattr(pypi_parts, "_concatenate", rewriting)
     with pytest.raises(ModelError, match="changed while it was assembled"):
         models.local_path(spec)
-    folder = tmp_path / "cache" / "models"
-    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+    assert nothing_assembled(tmp_path / "cache" / "models")
 
 
 def test_second_call_reuses_without_rewriting_or_rehashing(fake_parts, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -354,8 +358,7 @@ def test_size_mismatch_leaves_nothing_behind(fake_parts, tmp_path: Path, delta: 
     spec = replace_source(spec, size=spec.source.size + delta)
     with pytest.raises(ModelError, match=f"expected {spec.source.size}"):
         models.local_path(spec)
-    folder = tmp_path / "cache" / "models"
-    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+    assert nothing_assembled(tmp_path / "cache" / "models")
 
 
 def test_hash_mismatch_leaves_nothing_behind(fake_parts, tmp_path: Path) -> None:
@@ -363,8 +366,7 @@ def test_hash_mismatch_leaves_nothing_behind(fake_parts, tmp_path: Path) -> None
     with pytest.raises(ModelError, match="sha256") as err:
         models.local_path(spec)
     assert "0" * 64 in str(err.value)
-    folder = tmp_path / "cache" / "models"
-    assert not (folder / "fake.gguf").exists() and leftovers(folder) == []
+    assert nothing_assembled(tmp_path / "cache" / "models")
 
 
 def test_missing_part_names_the_install_commands(fake_parts) -> None:
