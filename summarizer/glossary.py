@@ -26,9 +26,9 @@ class Glossary:
         ordered = sorted(self.terms, key=len, reverse=True)
         self._patterns = [(t, re.compile(rf"(?<!\w){_apostrophe_blind(t)}(?!\w)")) for t in ordered]
         self._term_rx = dict(self._patterns)
-        self._calques = [(t, re.compile(r"(?<!\w)(?:" + "|".join(map(_apostrophe_blind, c)) + r")(?!\w)",
-                                        re.IGNORECASE))
-                         for t, c in self.calques.items() if c]
+        # Longest calque first too: "at the horizon of" is replaced whole, not as "at the horizon".
+        self._calques = [(t, re.compile(r"(?<!\w)(?:" + "|".join(map(_apostrophe_blind, sorted(c, key=len, reverse=True)))
+                                        + r")(?!\w)", re.IGNORECASE)) for t, c in self.calques.items() if c]
 
     def merge(self, other: Glossary) -> Glossary:
         """A new glossary where `other`'s entries override ours."""

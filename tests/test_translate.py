@@ -190,6 +190,10 @@ def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(t
                     encoding="utf-8")
     mine = default_glossary(toml)
     assert mine.enforce("The Keeper of the Seals and the First Minister met.") == "The Justice Minister and the Prime Minister met."
+    # a calque's longer form is replaced whole, whatever the order the file lists them in
+    toml.write_text('[terms]\n"garde des Sceaux" = "Justice Minister"\n[calques]\n'
+                    '"garde des Sceaux" = ["Keeper of Seals", "Keeper of Seals of France"]\n', encoding="utf-8")
+    assert default_glossary(toml).enforce("the Keeper of Seals of France spoke") == "the Justice Minister spoke"
     toml.write_text('[terms]\n[calques]\n"garde des Sceaux" = ["Keeper of the Seals"]\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"\[calques\]"):
         load_glossary(toml)
