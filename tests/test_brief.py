@@ -731,8 +731,10 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     brief = Briefer(council_vote_and(describe, translate), default_glossary()).brief(doc)
     # the two sentences that state an act (validé, rejeté), each alone: not the plan, not the deferral
     assert len(described) == 2 and not any("piscine" in t or "maire" in t for t in described)
-    # the copied description is translated first (then the summary's sentences)
-    assert "Le Sénat a rejeté le projet de loi." in translated[0]
+    # the extraction's evidence is translated first (`refind_evidence`: it states the description; twice, as
+    # the fake's translation drops its figures), then the copied description, then the summary's sentences
+    assert all("Le conseil municipal a voté" in t for t in translated[:2])
+    assert "Le Sénat a rejeté le projet de loi." in translated[2]
     [council, by_prefect, by_senate] = brief.decisions
     assert council.evidence[0].sentence == 1
     assert (by_prefect.actor, by_prefect.status, by_prefect.decision) == (
