@@ -25,8 +25,8 @@ from .actors import (actor_named, another_assembly, english_country, fold, frenc
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import (add_evidence, content_words, cue_text, cued_status, fold_follow_ups, ground_decisions,
-                        has_wording, invented_flags, merge_twins, same_act)
+from .grounding import (add_evidence, cue_text, cued_status, fold_follow_ups, ground_decisions, has_wording,
+                        invented_flags, merge_twins, same_act)
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -58,12 +58,6 @@ CHECK_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["i
 DESCRIBE_SCHEMA = {**CHECK_SCHEMA, "required": [*CHECK_SCHEMA["required"], "decision"],
                    "properties": {**CHECK_SCHEMA["properties"], "decision": {"type": "string"}}}
 ACTOR_MAX_TOKENS = 24
-#: A description that shares no word with its evidence sentences' translations (the whole-article
-#: extraction pairs a right description with another sentence's number) gets as evidence the sentence
-#: within this many of its first one whose translation shares the most words with it, if at least
-#: `REFIND_MIN_SHARED` (`Briefer.refind_evidence`).
-REFIND_WINDOW = 3
-REFIND_MIN_SHARED = 3
 #: Characters per token, on the high side for French with chat-model tokenizers (~3 is typical).
 CHARS_PER_TOKEN_LOW = 4
 
@@ -335,41 +329,6 @@ class Briefer:
             ]
         raise GenerationError(f"the model's decisions were invalid twice ({error}); no brief written")
 
-    def refind_evidence(self, proposed: list[ModelDecision], sentences: list[Sentence],
-                        english: dict[int, Segment]) -> tuple[list[ModelDecision], dict[int, str]]:
-        """The decisions with the evidence of each description its evidence sentences do not state (no
-        `content_words` shared with their translations) moved to the neighbour that states it
-        (`REFIND_WINDOW`, `REFIND_MIN_SHARED`), and a flag for each sentence moved to. On the dev half,
-        the description was right and its number one to three sentences off in most such decisions
-        (13456's "WHO could declare a global emergency" cited the sentence after the one that says
-        so); the check then runs on the sentence that states it. Translations are added to `english`
-        (by sentence number), which the summary reuses."""
-        def translate(numbers: set[int]) -> None:
-            todo = sorted(numbers - english.keys())
-            english.update(zip(todo, self.translator.translate_texts([sentences[n].text for n in todo])))
-
-        def shared(described: set[str], n: int) -> int:
-            return 0 if english[n].lost else len(described & content_words(english[n].target))
-
-        def near(first: int) -> list[int]:
-            return [n for n in range(max(first - REFIND_WINDOW, 0), min(first + REFIND_WINDOW + 1, len(sentences)))
-                    if n != first]
-
-        cited = [sorted({n for n in d.evidence_sentence_numbers if 0 <= n < len(sentences)}) for d in proposed]
-        translate({n for numbers in cited for n in numbers})
-        astray = [(i, numbers[0], described) for i, (d, numbers) in enumerate(zip(proposed, cited))
-                  if numbers and (described := content_words(d.what_was_decided_in_english))
-                  and not any(shared(described, n) for n in numbers)]
-        translate({n for _, first, _ in astray for n in near(first)})
-        out, moved = list(proposed), {}
-        for i, first, described in astray:
-            best = max(near(first), key=lambda n: (shared(described, n), -abs(n - first)), default=None)
-            if best is not None and shared(described, best) >= REFIND_MIN_SHARED:
-                out[i] = proposed[i].model_copy(update={"evidence_sentence_numbers": [best]})
-                moved[best] = ("evidence moved to the sentence that states it: the description shares no word "
-                               f"with the one cited ({sentences[first].text[:60]!r})")
-        return out, moved
-
     def _question(self, task: str, sentences: str, **fields: str) -> list[dict[str, str]]:
         """A short request on a few sentences alone, with the check's questions (`check_questions`)."""
         user = self.prompt[task].format(sentences=sentences, questions=self.prompt["check_questions"], **fields)
@@ -598,18 +557,16 @@ class Briefer:
         self._check_fits(doc, article)
 
         t = time.perf_counter()
-        english: dict[int, Segment] = {}  # sentences translated, by number: the summary reuses them
+        english: dict[int, Segment] | None = None
         if self.extract_from == "english":  # every sentence translated alone, its number kept
             english = dict(zip((s.index for s in sentences), self.translator.translate_texts([s.text for s in sentences])))
             article = numbered_article([s if english[s.index].lost else replace(s, text=english[s.index].target)
                                         for s in sentences])
             timings["translation"] = time.perf_counter() - t
         self.runtime.cache_prefix([{"role": "system", "content": self.prompt["system"]}])  # every request's opening
-        proposed = self.extract(article, doc.title, self.candidates(sentences), english=self.extract_from == "english")
-        refound, moved = self.refind_evidence(proposed.decisions, sentences, english)
-        decisions, grounding = ground_decisions(refound, sentences, self.glossary, self.prompt.get("status_cues"))
-        for d in decisions:
-            d.flags += [moved[e.sentence] for e in d.evidence if e.sentence in moved][:1]
+        proposed = self.extract(article, doc.title, self.candidates(sentences), english=english is not None)
+        decisions, grounding = ground_decisions(proposed.decisions, sentences, self.glossary,
+                                                self.prompt.get("status_cues"))
         if "verify" in self.prompt:
             decisions = self.verify(decisions, sentences, doc.title, grounding.dropped)
             self.english_actors(decisions, doc.text)
@@ -632,7 +589,7 @@ class Briefer:
         t = time.perf_counter()
         summary, grounding.summary_unsupported_numbers, grounding.untranslated, grounding.unknown_names = (
             self.summarize([every[i] for i in source_index], decisions, doc.title, doc.text,
-                           {source_index[n]: seg for n, seg in english.items()}))
+                           {source_index[n]: seg for n, seg in english.items()} if english else None))
         timings["summary"] = time.perf_counter() - t
         if progress:
             progress(2, total)

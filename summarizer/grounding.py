@@ -80,14 +80,12 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = {"will", "with", "that", "this", "from", "have", "been", "their", "its", "into", "which", "after"}
 
 
-def content_words(text: str) -> set[str]:
-    """Words of four letters or more, lower-cased, less a few English function words: what two texts
-    must share to be about the same thing."""
+def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)} - _STOP
 
 
 def _similar(a: str, b: str, threshold: float = 0.4) -> bool:
-    wa, wb = content_words(a), content_words(b)
+    wa, wb = _content_words(a), _content_words(b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
 
 
@@ -101,7 +99,7 @@ def same_decision(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
     besides the actor (Iraq) and some words. "The Assembly approved X" and "The Senate approved X"
     stay two decisions."""
     (actor_a, what_a, status_a), (actor_b, what_b, status_b) = a, b
-    if status_a != status_b or not content_words(actor_a) & content_words(actor_b):
+    if status_a != status_b or not _content_words(actor_a) & _content_words(actor_b):
         return False
     return _similar(what_a, what_b) or _shared_names(a, b) and _similar(what_a, what_b, 0.2)
 

@@ -57,11 +57,9 @@ def french(n: int = 0, extra: str = "") -> str:
 
 
 #: Requests per brief of the fake's one decision (on the title): decisions, its check, the lede that
-#: no decision cites described alone (`Briefer.uncovered`), and four sentences translated twice each
-#: (the fake's translation keeps the French, so each is tried once more): the summary's three lede
-#: sentences and, as the description shares no word with its evidence's "translation", the fourth
-#: sentence within `REFIND_WINDOW` of it (`Briefer.refind_evidence`; the others are the summary's).
-BRIEF_REQUESTS = 11
+#: no decision cites described alone (`Briefer.uncovered`), and the summary's three lede sentences
+#: translated twice each (the fake's translation keeps the French, so each is tried once more).
+BRIEF_REQUESTS = 9
 
 
 class FakeRuntime(Runtime):

@@ -126,41 +126,6 @@ def test_duplicates_are_merged(doc):
     assert [e.sentence for e in d.evidence] == [2, 3]
 
 
-def test_evidence_that_does_not_state_the_description_is_refound_among_its_neighbours(doc):
-    """The extraction describes sentence 2 (NATO's troops for Iraq) under sentence 3's number (the
-    Afghanistan deferral): the sentence near it whose translation shares the most words with the
-    description (and at least `REFIND_MIN_SHARED`) becomes its evidence, flagged; every sentence is
-    translated once, the summary reusing what was translated already."""
-    rt = runtime_with([decisions_json(decision(evidence_sentence_numbers=[3]))])
-    brief = Briefer(rt, default_glossary()).brief(doc)
-    [d] = brief.decisions
-    assert [e.sentence for e in d.evidence] == [2]
-    assert any(f.startswith("evidence moved to the sentence that states it") and "L'alliance a également" in f
-               for f in d.flags)
-    asked = [last_user(r).rsplit("\n", 1)[-1] for r in rt.requests if is_translation(r)]
-    assert all(any(a.startswith(s.text[:30]) for a in asked) for s in number_sentences(doc.text)[0:7])
-    assert sum(a.startswith("L'Otan a décidé jeudi") for a in asked) == 1  # the summary reuses its translation
-    assert brief.summary == SUMMARY
-
-
-def test_evidence_is_kept_when_it_states_the_description_or_no_neighbour_does(doc):
-    stated = decision(evidence_sentence_numbers=[3], who_decided_in_english="the alliance",
-                      what_was_decided_in_english="The alliance decided to defer its withdrawal from Afghanistan.",
-                      status="deferred", figures=[])
-    rt = runtime_with([decisions_json(stated)])
-    [d] = Briefer(rt, default_glossary()).brief(doc).decisions
-    assert [e.sentence for e in d.evidence] == [3] and not any("evidence moved" in f for f in d.flags)
-    # its evidence's translation states it: no neighbour is translated (only the summary's sentences are)
-    asked = [last_user(r) for r in rt.requests if is_translation(r)]
-    assert sorted(next(f for f in SEED_ENGLISH if f in a) for a in asked) == sorted(SEED_ENGLISH)
-
-    # stated nowhere near (sentence 2 shares "NATO" alone with it): the evidence stays
-    unstated = decision(evidence_sentence_numbers=[3], what_was_decided_in_english="NATO postpones the pullout of its soldiers.",
-                        status="deferred", figures=[])
-    [d] = Briefer(runtime_with([decisions_json(unstated)]), default_glossary()).brief(doc).decisions
-    assert [e.sentence for e in d.evidence] == [3] and not any("evidence moved" in f for f in d.flags)
-
-
 def test_invalid_output_gets_one_repair(doc):
     rt = runtime_with(["{not json", decisions_json(decision())])
     brief = Briefer(rt, default_glossary()).brief(doc)
@@ -766,10 +731,8 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     brief = Briefer(council_vote_and(describe, translate), default_glossary()).brief(doc)
     # the two sentences that state an act (validé, rejeté), each alone: not the plan, not the deferral
     assert len(described) == 2 and not any("piscine" in t or "maire" in t for t in described)
-    # the extraction's evidence is translated first (`refind_evidence`: it states the description; twice, as
-    # the fake's translation drops its figures), then the copied description, then the summary's sentences
-    assert all("Le conseil municipal a voté" in t for t in translated[:2])
-    assert "Le Sénat a rejeté le projet de loi." in translated[2]
+    # the copied description is translated first (then the summary's sentences)
+    assert "Le Sénat a rejeté le projet de loi." in translated[0]
     [council, by_prefect, by_senate] = brief.decisions
     assert council.evidence[0].sentence == 1
     assert (by_prefect.actor, by_prefect.status, by_prefect.decision) == (
