@@ -403,8 +403,8 @@ class Briefer:
         """Apply a check's answer to `d` in code; False when `d` is to be dropped (into `dropped`). What
         no evidence sentence words as a decision (`_worded`) is dropped, what every one words only as a
         reaction (`reaction_cues`: "se dit dégoûté", "a réagi X après le vote"), and what the answer calls no
-        decision unless the wording states a status; a status the answer
-        and the wording agree on wins; an actor must be named in the evidence, the sentence before it or
+        decision unless the wording states a status; the answer's status is taken where the evidence
+        words none or words it first (`cued_status`); an actor must be named in the evidence, the sentence before it or
         the title (as a party, not as the channel a statement was made on); an assembly whose vote the
         evidence reports, or the body a named person's office acts for, replaces the actor."""
         cues = self.prompt.get("status_cues", {})
@@ -426,8 +426,8 @@ class Briefer:
         status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
         if status and status != d.status:
             cued = cued_status(d.evidence[0].text, cues)
-            # as in `check_status`: wording of a deferral ("reportée", "a décidé de différer") outranks the rest
-            if (status in cued or d.status not in cued) and (not cued or cued[0] != "deferred" or status == "deferred"):
+            # as in `check_status`: the status the wording states first outranks the rest
+            if not cued or status == cued[0]:
                 d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
                 d.status = status
         first = d.evidence[0].sentence

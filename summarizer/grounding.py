@@ -206,17 +206,31 @@ def has_wording(sentence: str, cues: list[str]) -> bool:
     return any(_has_cue(text, c) for c in cues)
 
 
+def _cue_at(text: str, cue: str) -> int | None:
+    """Where `cue` (as `_has_cue` matches it) starts in `text`: its first part's first word start."""
+    found = [re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+")]
+    return found[0].start() if all(found) else None
+
+
 def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
-    """Statuses whose wording (`has_wording`) occurs in the sentence, in the table's priority order."""
-    return [status for status, cues in status_cues.items() if has_wording(sentence, cues)]
+    """Statuses whose wording (`has_wording`) occurs in the sentence: a deferral first (what "a décidé de
+    différer" reports is a deferral), then in the order the sentence words them. French news states the
+    act in the main clause and the rest in clauses after it: "mais rejettent la perspective … comme
+    l'envisage le plan" rejects, "a validé la demande … qui proposait" adopts."""
+    text = cue_text(sentence)
+    first: dict[str, int] = {}
+    for status, cues in status_cues.items():
+        at = [p for c in cues if (p := _cue_at(text, c)) is not None]
+        if at:
+            first[status] = min(at)
+    return sorted(first, key=lambda status: (status != "deferred", first[status]))
 
 
 def check_status(status: str, sentence: str, status_cues: dict[str, list[str]]) -> tuple[str, str | None]:
-    """(status, flag): the model's status unless the evidence wording states another one."""
+    """(status, flag): the model's status unless the evidence wording states another one (the first of
+    `cued_status`, where it words several)."""
     cued = cued_status(sentence, status_cues)
-    # Keep the model's status when the wording supports it, unless the wording is a deferral
-    # ("a décidé de différer" also reads as a decision, but what it reports is a deferral).
-    if not cued or status == cued[0] or (status in cued and cued[0] != "deferred"):
+    if not cued or status == cued[0]:
         return status, None
     return cued[0], f"status set to {cued[0]!r} from the evidence wording (model said {status!r})"
 

@@ -282,6 +282,33 @@ def test_an_agreement_reached_is_adopted_and_a_measure_withdrawn_rejected_whatev
     assert cued_status("Le Premier ministre a retiré provisoirement la mesure.", cues) == ["rejected"]
 
 
+def test_a_sentence_that_words_several_statuses_states_the_first_one_a_deferral_before_all():
+    """The main clause comes first: what a later clause words ("comme l'envisage le plan", "qui
+    proposait") is not the sentence's act; a deferral still outranks the act that decides it."""
+    cues = load_prompt("brief")["status_cues"]
+    rejects = ("Ils souhaitent une aide d'urgence, mais rejettent toute augmentation du budget de l'UE, "
+               "comme l'envisage le plan franco-allemand.")
+    assert cued_status(rejects, cues) == ["rejected", "proposed"]
+    assert check_status("proposed", rejects, cues) == (
+        "rejected", "status set to 'rejected' from the evidence wording (model said 'proposed')")
+    proposes = "Le maire a proposé de rejeter le projet de parking."
+    assert cued_status(proposes, cues) == ["proposed", "rejected"]
+    assert check_status("rejected", proposes, cues)[0] == "proposed"
+    assert cued_status("L'alliance a décidé de différer son retrait.", cues) == ["deferred", "adopted"]
+
+
+def test_the_checks_status_does_not_replace_the_status_the_wording_states_first():
+    doc = parse_document("Le budget européen\n\nLes Pays-Bas et l'Autriche ont rejeté jeudi la hausse du budget de "
+                         "l'UE que propose le plan franco-allemand.".encode(), "a.txt")
+    rejected = decision(evidence_sentence_numbers=[1], who_decided_in_english="the Netherlands and Austria",
+                        what_was_decided_in_english="The Netherlands and Austria rejected a rise in the EU budget.",
+                        status="rejected", figures=[], when=None)
+    rt = runtime_with([decisions_json(rejected)], check='{"is_decision": true, "decided_by": "", "status": "proposed"}',
+                      translate=lambda req: "The Netherlands and Austria rejected on Thursday the rise in the EU budget.")
+    [d] = Briefer(rt, default_glossary()).brief(doc).decisions
+    assert d.status == "rejected" and not any("by the check" in f for f in d.flags)
+
+
 def test_an_article_too_long_for_the_window_is_refused_before_any_request():
     calls = []
     rt = ScriptedRuntime(lambda req: calls.append(req) or "{}")
