@@ -404,9 +404,10 @@ class Briefer:
         no evidence sentence words as a decision (`_worded`) is dropped, what every one words only as a
         reaction (`reaction_cues`: "se dit dégoûté", "a réagi X après le vote"), and what the answer calls no
         decision unless the wording states a status; the answer's status is taken where the evidence
-        words none or words it first (`cued_status`); an actor must be named in the evidence, the sentence before it or
-        the title (as a party, not as the channel a statement was made on); an assembly whose vote the
-        evidence reports, or the body a named person's office acts for, replaces the actor."""
+        words none or words it first (`cued_status`); an actor must be named in the evidence, the
+        sentence before it or the title (as a party, not as the channel a statement was made on); an
+        assembly whose vote the evidence reports, or the body a named person's office acts for,
+        replaces the actor."""
         cues = self.prompt.get("status_cues", {})
         if not any(self._worded(e.text) for e in d.evidence):
             dropped.append(f"{d.decision[:80]}: no wording of a decision in its evidence")

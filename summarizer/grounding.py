@@ -182,7 +182,7 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
 def _has_cue(text: str, cue: str) -> bool:
     """Whether every "+"-joined part of `cue` starts a word of `text`: "a voté" is not in "sera voté",
     nor "appelé à" in "rappelé à"."""
-    return all(re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+"))
+    return _cue_at(text, cue) is not None
 
 
 def invented_flags(decision: str, source: str) -> list[str]:
@@ -207,7 +207,7 @@ def has_wording(sentence: str, cues: list[str]) -> bool:
 
 
 def _cue_at(text: str, cue: str) -> int | None:
-    """Where `cue` (as `_has_cue` matches it) starts in `text`: its first part's first word start."""
+    """Where `cue` starts in `text` (its first part's first match), if every part starts a word there."""
     found = [re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+")]
     return found[0].start() if all(found) else None
 
