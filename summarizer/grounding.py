@@ -179,6 +179,12 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
     return _renumbered(kept)
 
 
+def _cue_at(text: str, cue: str) -> int | None:
+    """Where `cue` starts in `text` (its first part's first match), if every part starts a word there."""
+    found = [re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+")]
+    return found[0].start() if all(found) else None
+
+
 def _has_cue(text: str, cue: str) -> bool:
     """Whether every "+"-joined part of `cue` starts a word of `text`: "a voté" is not in "sera voté",
     nor "appelé à" in "rappelé à"."""
@@ -204,12 +210,6 @@ def has_wording(sentence: str, cues: list[str]) -> bool:
     """Whether one of `cues` occurs in the sentence (`_has_cue` on its `cue_text`)."""
     text = cue_text(sentence)
     return any(_has_cue(text, c) for c in cues)
-
-
-def _cue_at(text: str, cue: str) -> int | None:
-    """Where `cue` starts in `text` (its first part's first match), if every part starts a word there."""
-    found = [re.search(r"(?<!\w)" + re.escape(part), text) for part in cue.split("+")]
-    return found[0].start() if all(found) else None
 
 
 def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
