@@ -216,11 +216,13 @@ def cued_status(sentence: str, status_cues: dict[str, list[str]]) -> list[str]:
     """Statuses whose wording (`has_wording`) occurs in the sentence: a deferral first (what "a décidé de
     différer" reports is a deferral), then in the order the sentence words them. French news states the
     act in the main clause and the rest in clauses after it: "mais rejettent la perspective … comme
-    l'envisage le plan" rejects, "a validé la demande … qui proposait" adopts."""
+    l'envisage le plan" rejects, "a validé la demande … qui proposait" adopts. A cue marked "~" names
+    a text rather than an act ("~projet de": a bill) and comes after every act the sentence words:
+    "Le projet de loi a été adopté par le Sénat" adopts."""
     text = cue_text(sentence)
-    first: dict[str, int] = {}
+    first: dict[str, tuple[bool, int]] = {}
     for status, cues in status_cues.items():
-        at = [p for c in cues if (p := _cue_at(text, c)) is not None]
+        at = [(c.startswith("~"), p) for c in cues if (p := _cue_at(text, c.removeprefix("~"))) is not None]
         if at:
             first[status] = min(at)
     return sorted(first, key=lambda status: (status != "deferred", first[status]))

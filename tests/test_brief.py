@@ -297,6 +297,31 @@ def test_a_sentence_that_words_several_statuses_states_the_first_one_a_deferral_
     assert cued_status("L'alliance a décidé de différer son retrait.", cues) == ["deferred", "adopted"]
 
 
+def test_words_that_share_a_cues_letters_state_no_status():
+    """"différentes", a reporter (a journalist), "ses propos" (remarks) and "autant que possible" word no
+    deferral or proposal; the verbs and nouns of the act still do."""
+    cues = load_prompt("brief")["status_cues"]
+    assert cued_status("Les différentes mesures ont été adoptées par le conseil municipal.", cues) == ["adopted"]
+    assert cued_status("Reporters sans frontières a dénoncé le verdict, selon un reporter sur place.", cues) == []
+    assert cued_status("Ses propos sur ce thème ont poussé Twitter à signaler un tweet.", cues) == []
+    assert cued_status("Les Etats veulent limiter autant que possible la propagation du virus.", cues) == []
+    assert cued_status("Le gouvernement a décidé de reporter les élections.", cues) == ["deferred", "adopted"]
+    assert cued_status("Le report du scrutin a été confirmé.", cues) == ["deferred"]
+    assert cued_status("Les élections sont reportées au 17 octobre.", cues) == ["deferred"]
+    assert cued_status("Le maire a proposé une nouvelle piste.", cues) == ["proposed"]
+    assert cued_status("L'OMS étudie un possible lien.", cues) == ["proposed"]
+
+
+def test_a_bill_named_is_no_proposal_where_the_sentence_words_an_act():
+    """"Le projet de loi a été adopté": the bill's name comes first, the act is the adoption."""
+    cues = load_prompt("brief")["status_cues"]
+    assert cued_status("Le projet de loi a été adopté mardi par le Sénat.", cues) == ["adopted", "proposed"]
+    assert check_status("adopted", "La proposition de loi a été rejetée.", cues) == (
+        "rejected", "status set to 'rejected' from the evidence wording (model said 'adopted')")
+    assert cued_status("Le gouvernement a présenté son projet de loi.", cues) == ["proposed"]
+    assert cued_status("Le maire a proposé de rejeter le projet de parking.", cues) == ["proposed", "rejected"]
+
+
 def test_the_checks_status_does_not_replace_the_status_the_wording_states_first():
     doc = parse_document("Le budget européen\n\nLes Pays-Bas et l'Autriche ont rejeté jeudi la hausse du budget de "
                          "l'UE que propose le plan franco-allemand.".encode(), "a.txt")
