@@ -25,8 +25,8 @@ from .actors import (actor_named, another_assembly, english_country, fold, frenc
                      management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
-from .grounding import (add_evidence, cue_text, cued_status, fold_follow_ups, ground_decisions, has_wording,
-                        invented_flags, merge_twins, same_act)
+from .grounding import (add_evidence, check_status, cue_text, cued_status, fold_follow_ups, ground_decisions,
+                        has_wording, invented_flags, merge_twins, same_act)
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
 from .propernames import proper_names, unknown_names
@@ -425,12 +425,10 @@ class Briefer:
             dropped.append(f"{d.decision[:80]}: not a decision, by the check and the wording")
             return False
         status, actor = answer.get("status"), " ".join(str(answer.get("decided_by", "")).split())
-        if status and status != d.status:
-            cued = cued_status(d.evidence[0].text, cues)
-            # as in `check_status`: the status the wording states first outranks the rest
-            if not cued or status == cued[0]:
-                d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
-                d.status = status
+        # the answer's status only where the evidence wording would not replace it (`check_status`)
+        if status and status != d.status and check_status(status, d.evidence[0].text, cues)[1] is None:
+            d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
+            d.status = status
         first = d.evidence[0].sentence
         context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
                                          *(e.text for e in d.evidence)]))
