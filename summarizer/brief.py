@@ -26,10 +26,10 @@ from .actors import (actor_named, another_assembly, english_country, fold, frenc
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import (add_evidence, check_status, cue_text, cued_status, fold_follow_ups, ground_decisions,
-                        has_wording, invented_flags, merge_twins, same_act)
+                        has_wording, invented_flags, merge_twins, refers_back, same_act)
 from .numbers import french_numbers, invented_figures, join_digit_groups
 from .prompts import load_prompt
-from .propernames import proper_names, unknown_names
+from .propernames import missing_names, proper_names, unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence
@@ -153,6 +153,11 @@ def whole_sentences(sentences: list[Sentence], title: str | None) -> list[int]:
             whole.append(s.index)
         seen.add(_folded(text))
     return whole
+
+
+#: A sentence that opens on a supposition ("Si la situation reste sous contrôle…", "S'il était
+#: reconnu coupable…"): what would follow, not what someone decided.
+_HYPOTHETICAL = re.compile(r"""^[\s"«“'(]*(?:si|s['’]ils?)\b""", re.IGNORECASE)
 
 
 def _quoted(text: str) -> bool:
@@ -387,16 +392,36 @@ class Briefer:
         main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
         decision (`split_acts`) and those whose wording states an act (adopted or rejected: "a validé",
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
-        whole article misses some), in order. Wording of plans and deferrals is left out: on the seed
-        it found statements and headings of decisions already listed, for ~45 s more."""
+        whole article misses some), in order; then, at most `MAX_DESCRIBED` more, the first whole
+        sentences no decision cites that word a decision (`decision_cues`) with a status ("a présenté
+        son plan"), unless they are someone's words (a quotation), speak of what came before ("Cette
+        indécision…"), suppose ("Si la situation…") or tell again a listed decision of that status
+        (`_told`): headings and quotations restate decisions already listed."""
         # an act split off (`split_acts`) is still cited under its decision until described
         cited = {e.sentence for d in decisions for e in d.evidence} - set(extra)
-        lede = [n for n in whole_sentences(sentences, title)[:1] if n not in cited]
+        whole = whole_sentences(sentences, title)
+        lede = [n for n in whole[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
         extra = [n for n in extra if n not in lede]
         stated = [s.index for s in sentences if s.index not in cited and s.index not in extra + lede
                   and ({"adopted", "rejected"} & set(cued_status(s.text, cues)) or self._voting_body(s.text))]
-        return lede + (extra + stated)[:MAX_DESCRIBED]
+        planned = [n for n in whole if n not in cited and n not in extra + lede + stated
+                   and (worded := cued_status(text := sentences[n].text, cues))
+                   and any(c in cue_text(text) for c in self.prompt.get("decision_cues", []))
+                   and not (_quoted(text) or refers_back(text) or _HYPOTHETICAL.match(text))
+                   and not any(d.status == worded[0] and self._told(text, d) for d in decisions)]
+        return lede + (extra + stated)[:MAX_DESCRIBED] + planned[:MAX_DESCRIBED]
+
+    def _told(self, sentence: str, decision: Decision) -> bool:
+        """Whether `decision` names someone or something the French `sentence` names besides its actor
+        (the seed's "L'Otan n'a toujours pas décidé s'il retirerait ses troupes d'Afghanistan" and its
+        listed deferral: Afghanistan), as `same_act` compares two decisions."""
+        names = set(proper_names(sentence))
+
+        def found(english: str) -> set[str]:
+            return names - set(missing_names(sentence, english, self.glossary))
+
+        return bool(found(decision.decision) - found(decision.actor))
 
     def _apply_check(self, d: Decision, answer: dict | None, sentences: list[Sentence], title: str | None,
                      article: str, dropped: list[str]) -> bool:

@@ -161,6 +161,11 @@ def _renumbered(decisions: list[Decision]) -> list[Decision]:
 _BACK_REFERENCE = re.compile(r"""^[\s"«“'(]*(?:ce|cet|cette|ces)\b""", re.IGNORECASE)
 
 
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence opens on a demonstrative (`_BACK_REFERENCE`): it speaks of what came before."""
+    return _BACK_REFERENCE.match(sentence) is not None
+
+
 def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]],
                     own_decision: Callable[[str], bool]) -> list[Decision]:
     """Fold into the decision that cites the sentence just before it each decision whose evidence opens
@@ -171,7 +176,7 @@ def fold_follow_ups(decisions: list[Decision], status_cues: dict[str, list[str]]
     for d in sorted(decisions, key=lambda d: d.evidence[0].sentence):
         first = d.evidence[0]
         before = next((k for k in kept if first.sentence - 1 in {e.sentence for e in k.evidence}), None)
-        if (before is None or not all(_BACK_REFERENCE.match(e.text) for e in d.evidence)
+        if (before is None or not all(refers_back(e.text) for e in d.evidence)
                 or cued_status(first.text, status_cues) or own_decision(first.text)):
             kept.append(d)
         else:

@@ -496,8 +496,10 @@ def test_what_no_evidence_words_as_a_decision_is_dropped_whatever_the_check_says
     rt = runtime_with([decisions_json(decision(), meeting)],
                       check='{"is_decision": true, "decided_by": "NATO", "status": "adopted"}')
     brief = Briefer(rt, default_glossary()).brief(doc)
-    # "Lloyd Austin a assisté mercredi à sa première réunion": no decision, status or vote wording
-    assert [d.decision for d in brief.decisions] == ["NATO will gradually send 3,500 troops to Iraq."]
+    # "Lloyd Austin a assisté mercredi à sa première réunion": no decision, status or vote wording (the
+    # deferrals no decision cites are described alone and listed besides)
+    decisions = [d.decision for d in brief.decisions]
+    assert decisions[0] == "NATO will gradually send 3,500 troops to Iraq." and not any("Austin" in d for d in decisions)
     assert brief.grounding.dropped == ["Lloyd Austin attended his first meeting.: no wording of a decision in its evidence"]
 
 
@@ -755,8 +757,9 @@ def council_vote_and(describe: Callable[[str], dict], translate: Callable[[str],
 
 def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone():
     """The extraction cites only the council's vote; "Le préfet a validé…" and "Le Sénat a rejeté…" are
-    described alone and become decisions; plans and deferrals are not described. A description that
-    copies the French sentence is replaced by the sentence's translation."""
+    described alone and become decisions, before the mayor's plan (called no decision here); the
+    deferral, a fragment, is not described. A description that copies the French sentence is
+    replaced by the sentence's translation."""
     doc = parse_document("La rénovation de l'école\n\nLe conseil municipal a voté jeudi la rénovation de l'école par "
                          "30 voix contre 5. Le maire a présenté un plan pour 2030. Le préfet a validé la demande de "
                          "la ville. La décision sur la piscine est reportée. Le Sénat a rejeté le projet de loi."
@@ -768,6 +771,8 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
 
     def describe(user):
         described.append(user)
+        if "maire" in user:
+            return {"is_decision": False, "decided_by": "", "status": "proposed", "decision": "-"}
         if "préfet" in user:
             return {"is_decision": True, "decided_by": "the prefect", "status": "adopted",
                     "decision": "The prefect approved the town's request."}
@@ -781,8 +786,9 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
         return "The council voted."
 
     brief = Briefer(council_vote_and(describe, translate), default_glossary()).brief(doc)
-    # the two sentences that state an act (validé, rejeté), each alone: not the plan, not the deferral
-    assert len(described) == 2 and not any("piscine" in t or "maire" in t for t in described)
+    # the two sentences that state an act (validé, rejeté), each alone, then the plan; not the deferral
+    assert [next(w for w in ("préfet", "Sénat", "maire") if w in t) for t in described] == ["préfet", "Sénat", "maire"]
+    assert not any("piscine" in t for t in described)
     # the copied description is translated first (then the summary's sentences)
     assert "Le Sénat a rejeté le projet de loi." in translated[0]
     [council, by_prefect, by_senate] = brief.decisions
@@ -792,6 +798,33 @@ def test_a_sentence_that_states_an_act_but_no_decision_cites_is_described_alone(
     assert (by_senate.actor, by_senate.status, by_senate.decision) == ("the Senate", "rejected", "The Senate rejected the bill.")
     assert [e.sentence for e in by_prefect.evidence] == [prefect] and [e.sentence for e in by_senate.evidence] == [senate]
     assert all("found by describing a sentence the extraction left out" in d.flags for d in (by_prefect, by_senate))
+
+
+def test_a_plan_or_deferral_no_decision_cites_is_described_unless_quoted_supposed_or_told_already():
+    """The seed's 2030 plan ("a présenté mercredi son plan") was the key decision the extraction left
+    out. A whole sentence that words a decision with a status and that no decision cites is described
+    alone, two at most; not someone's words, a sentence that refers back or supposes, nor one that
+    tells again a listed decision of its status (a name in common besides the actor)."""
+    sentences = number_sentences(
+        "L'Otan a décidé d'élargir sa mission en Irak, a annoncé mercredi son secrétaire général. "
+        "L'Otan n'a toujours pas décidé si elle retirerait ses troupes d'Afghanistan cette année. "
+        "\"Nous allons présenter un plan de retrait très bientôt\", a déclaré Jens Stoltenberg à la presse. "
+        "Cette décision de report inquiète beaucoup les alliés de l'Otan en Europe. "
+        "Si la situation empire, l'Otan pourrait décider de renforcer sa présence en Irak. "
+        "Le secrétaire général de l'Otan a présenté mercredi son plan pour l'alliance d'ici 2030. "
+        "Le Canada a proposé jeudi un fonds commun de défense pour les pays de l'alliance. "
+        "La Norvège a proposé vendredi une mission navale dans l'Arctique pour les alliés.\n\n"
+        "Le retrait d'Afghanistan différé")
+    briefer = Briefer(ScriptedRuntime(lambda req: ""), default_glossary())
+
+    def told(n: int, actor: str, what: str, status: str) -> Decision:
+        return Decision(id="D1", actor=actor, decision=what, status=status, date=None, location=None, figures=[],
+                        evidence=[Evidence(sentence=n, text=sentences[n].text)])
+
+    iraq = told(0, "NATO", "NATO decided to expand its mission in Iraq.", "adopted")
+    afghanistan = told(8, "NATO", "NATO put off its withdrawal from Afghanistan.", "deferred")  # under the heading
+    assert briefer.uncovered([iraq, afghanistan], sentences, [], None) == [5, 6]  # the plan, Canada's; not Norway's
+    assert briefer.uncovered([iraq], sentences, [], None) == [1, 5]  # the deferral no listed decision tells
 
 
 def test_a_described_act_whose_translation_keeps_a_french_word_is_kept_and_put_into_english():
