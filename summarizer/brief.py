@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from .documents import Document
 from .errors import GenerationError, InputError, describe_validation
 from .glossary import Glossary
-from .actors import (actor_named, another_assembly, english_country, fold, french_body, french_in_actor, is_person,
-                     management_body, office_actor, office_body, only_a_medium, voting_body)
+from .actors import (actor_named, another_assembly, english_country, english_country_names, fold, french_body,
+                     french_in_actor, is_person, management_body, office_actor, office_body, only_a_medium, voting_body)
 from .injection import addressed_to_model
 from .leftovers import french_words
 from .grounding import (add_evidence, check_status, cue_text, cued_status, fold_follow_ups, ground_decisions,
@@ -505,6 +505,8 @@ class Briefer:
         translated instead), one segment each; what the translation loses or leaves French is flagged
         and kept, and a figure it brings that the article lacks ("10 lignes de métro sur seize" came
         back "closed for 18 hours") is flagged as the extraction's are (`invented_flags`)."""
+        for d in decisions:  # "Danemark announced…": a country's French name needs no model (CLDR)
+            d.decision = english_country_names(d.decision)
         todo = [(d, french) for d in decisions if (french := not in_english(d.decision, source)) or cut_short(d.decision)]
         texts = [d.decision if french else d.evidence[0].text for d, french in todo]
         for (d, french), segment in zip(todo, self.translator.translate_texts(texts)):
@@ -525,7 +527,10 @@ class Briefer:
         words = self.prompt.get("actor_words", {})
         bodies = self.prompt.get("vote_bodies", {})
         for d in decisions:  # a country or an assembly named in French needs no model: CLDR or `vote_bodies` has it
-            if english := english_country(d.actor) or french_body(d.actor, bodies):
+            english = english_country(d.actor) or french_body(d.actor, bodies)
+            if not english and (named := english_country_names(d.actor)) != d.actor:  # "Danemark's government"
+                english = named
+            if english:
                 d.flags.append(f"actor put into English (was {d.actor!r})")
                 d.actor = english
         todo = [d for d in decisions if french_in_actor(d.actor, source, words)]

@@ -45,6 +45,11 @@ _BRITISH = [(re.compile(p), a) for p, a in ((r"is(ation|e|ed|es|ing)s?$", r"iz\1
                                              (r"tre(s?)$", r"ter\1"), (r"mme(s?)$", r"m\1"))]
 
 
+def an_english_word(word: str) -> bool:
+    """Whether English writes a lower-case `word` as a word of its own ("chili", "suede")."""
+    return _frequency("en")(word) >= RARE_IN_ENGLISH
+
+
 def only_french(word: str) -> bool:
     """Whether a lower-case word is French and not English, by the two languages' word frequencies;
     English is asked for the word, its singular and its American spelling."""

@@ -580,6 +580,31 @@ def test_a_country_or_assembly_named_in_french_is_put_into_english_without_a_req
     assert runtime.requests == []
 
 
+@pytest.mark.parametrize(("english", "expected"), [
+    ("Danemark's government", "Denmark's government"),  # dev 8202's actor and description
+    ("the government of Espagne and the Pays-Bas", "the government of Spain and the Netherlands"),
+    ("Egypte and Suède", "Egypt and Sweden"),  # without its accents too; "Suède" is not the English "suede"
+    ("Chili sauce and Grenade launchers were banned.", "Chili sauce and Grenade launchers were banned."),
+    ("Dominique Strauss-Kahn", "Dominique Strauss-Kahn"),  # a person's first name
+    ("France and Germany", "France and Germany"),
+])
+def test_a_countrys_french_name_in_english_text_is_put_into_english(english, expected):
+    from summarizer.actors import english_country_names
+
+    assert english_country_names(english) == expected
+
+
+def test_a_country_named_in_french_inside_an_actor_or_decision_is_put_into_english():
+    runtime = ScriptedRuntime(lambda req: "unused")
+    decision = _decision("Danemark's government")
+    decision.decision = "Danemark announced the opening of its borders."
+    briefer = Briefer(runtime, default_glossary())
+    briefer.english_actors([decision], "Le Danemark a annoncé l'ouverture de ses frontières.")
+    briefer.english_decisions([decision], "Le Danemark a annoncé l'ouverture de ses frontières.")
+    assert (decision.actor, decision.decision) == ("Denmark's government", "Denmark announced the opening of its borders.")
+    assert decision.flags == ["actor put into English (was \"Danemark's government\")"] and runtime.requests == []
+
+
 @pytest.mark.parametrize(("actor", "named"), [
     ("the Paris prosecutor's office", True),
     ("The Paris Police Department", False),  # the place it shares with the sentence is not the body
