@@ -24,10 +24,14 @@ _GENERIC = frozenset(
 )
 
 
+def _unaccented(text: str) -> str:
+    """`text` without its accents, case kept ("Égypte" → "Egypte")."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower case without accents: how actor words and French text are compared."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _unaccented(text.lower())
 
 
 def actor_named(actor: str, french: str, glossary: Glossary, actor_words: dict[str, list[str]]) -> bool:
@@ -95,11 +99,6 @@ def _countries() -> dict[str, str]:
 def english_country(actor: str) -> str | None:
     """The English name of an actor that is a country named in French ("Malte", "l'Allemagne"), else None."""
     return _countries().get(fold(_OPENING_ARTICLE.sub("", actor.strip())))
-
-
-def _unaccented(text: str) -> str:
-    """`text` without its accents, case kept ("Égypte" → "Egypte")."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 @cache

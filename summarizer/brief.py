@@ -407,7 +407,7 @@ class Briefer:
                   and ({"adopted", "rejected"} & set(cued_status(s.text, cues)) or self._voting_body(s.text))]
         planned = [n for n in whole if n not in cited and n not in extra + lede + stated
                    and (worded := cued_status(text := sentences[n].text, cues))
-                   and any(c in cue_text(text) for c in self.prompt.get("decision_cues", []))
+                   and self._cued(text, "decision_cues")
                    and not (_quoted(text) or refers_back(text) or _HYPOTHETICAL.match(text))
                    and not any(d.status == worded[0] and self._told(text, d) for d in decisions)]
         return lede + (extra + stated)[:MAX_DESCRIBED] + planned[:MAX_DESCRIBED]
@@ -482,11 +482,14 @@ class Briefer:
             d.flags.append("actor not named in the evidence, the sentence before it or the title")
         return True
 
+    def _cued(self, sentence: str, *lists: str) -> bool:
+        """Whether a sentence has a cue of the prompt file's `lists` ("decision_cues", "vote_cues")."""
+        text = cue_text(sentence)
+        return any(c in text for key in lists for c in self.prompt.get(key, []))
+
     def _worded(self, sentence: str) -> bool:
         """Whether a sentence has the wording of a decision: a decision, status or vote cue (prompt file)."""
-        text = cue_text(sentence)
-        cues = ("decision_cues", "decision_words", "vote_cues")
-        return (any(c in text for key in cues for c in self.prompt.get(key, []))
+        return (self._cued(sentence, "decision_cues", "decision_words", "vote_cues")
                 or bool(cued_status(sentence, self.prompt.get("status_cues", {}))))
 
     def _voting_body(self, sentence: str) -> str | None:
