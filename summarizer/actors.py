@@ -102,26 +102,23 @@ def english_country(actor: str) -> str | None:
 
 
 @cache
-def _french_country_names() -> tuple[re.Pattern[str], dict[str, str]]:
+def _french_country_names() -> re.Pattern[str]:
     """A pattern of the French country names (as CLDR writes them, and without accents) whose English
-    differs, longest first, and the English of each folded one. Not a form English writes as a word
-    of its own ("Chili", "Grenade", "Suede"; "Suède" is Sweden); a name followed by a capitalised
-    word is a person's ("Dominique Strauss-Kahn"), not a country."""
+    differs (`_countries`), longest first. Not a form English writes as a word of its own ("Chili",
+    "Grenade", "Suede"; "Suède" is Sweden); a name followed by a capitalised word is a person's
+    ("Dominique Strauss-Kahn"), not a country."""
     from .leftovers import an_english_word
 
-    countries = [(name, en) for code, (name, en) in _territories().items() if code.isalpha() and fold(name) != fold(en)]
-    english = {fold(name): en for name, en in countries}
-    names = {form for name, _ in countries for form in (name, _unaccented(name))
-             if form != _unaccented(form) or not an_english_word(fold(form))}
+    names = {form for code, (name, _) in _territories().items() if code.isalpha() and fold(name) in _countries()
+             for form in (name, _unaccented(name)) if form != _unaccented(form) or not an_english_word(fold(form))}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])(?!\s+[A-ZÀ-Ý])"), english
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])(?!\s+[A-ZÀ-Ý])")
 
 
 def english_country_names(text: str) -> str:
     """`text` (English) with the countries it names in French put into English ("Danemark's government"
     → "Denmark's government", "the government of Espagne" → "the government of Spain")."""
-    pattern, english = _french_country_names()
-    return pattern.sub(lambda m: english[fold(m.group(0))], text)
+    return _french_country_names().sub(lambda m: _countries()[fold(m.group(0))], text)
 
 
 def french_body(actor: str, bodies: dict[str, str]) -> str | None:

@@ -402,14 +402,14 @@ class Briefer:
         whole = whole_sentences(sentences, title)
         lede = [n for n in whole[:1] if n not in cited]
         cues = self.prompt.get("status_cues", {})
+        worded = {s.index: cued_status(s.text, cues) for s in sentences if s.index not in cited}
         extra = [n for n in extra if n not in lede]
-        stated = [s.index for s in sentences if s.index not in cited and s.index not in extra + lede
-                  and ({"adopted", "rejected"} & set(cued_status(s.text, cues)) or self._voting_body(s.text))]
-        planned = [n for n in whole if n not in cited and n not in extra + lede + stated
-                   and (worded := cued_status(text := sentences[n].text, cues))
-                   and self._cued(text, "decision_cues")
+        stated = [n for n in worded if n not in extra + lede
+                  and ({"adopted", "rejected"} & set(worded[n]) or self._voting_body(sentences[n].text))]
+        planned = [n for n in whole if n in worded and n not in extra + lede + stated and worded[n]
+                   and self._cued(text := sentences[n].text, "decision_cues")
                    and not (_quoted(text) or refers_back(text) or _HYPOTHETICAL.match(text))
-                   and not any(d.status == worded[0] and self._told(text, d) for d in decisions)]
+                   and not any(d.status == worded[n][0] and self._told(text, d) for d in decisions)]
         return lede + (extra + stated)[:MAX_DESCRIBED] + planned[:MAX_DESCRIBED]
 
     def _told(self, sentence: str, decision: Decision) -> bool:
