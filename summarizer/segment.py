@@ -75,10 +75,11 @@ _CANDIDATE = re.compile(
 )
 
 #: What may start a sentence glued to a terminator: a capitalised word (``.En``, ``.L'OMS``,
-#: ``.A Paris``), an opening quote, a ``- `` list dash, a list number (``an.4.Les``). Numbers
-#: (``3.500``), domains (``Orange.fr``), ``U.S.A``, ``Ph.D en`` or ``ASP.NET`` do not match.
+#: ``.A Paris``), ``M.`` or ``MM.`` before a name (``place.M. Drareni``), an opening quote, a ``- ``
+#: list dash, a list number (``an.4.Les``). Numbers (``3.500``), domains (``Orange.fr``), ``U.S.A``,
+#: ``Ph.D en`` or ``ASP.NET`` do not match.
 _GLUED_START = re.compile(
-    rf"[{_UPPER}][{_LOWER}'’]|[AÀ]\s|[«“\"]\s?[{_UPPER}]|-\s|\d{{1,3}}\.[{_UPPER}][{_LOWER}]"
+    rf"[{_UPPER}][{_LOWER}'’]|[AÀ]\s|MM?\.\s[{_UPPER}]|[«“\"]\s?[{_UPPER}]|-\s|\d{{1,3}}\.[{_UPPER}][{_LOWER}]"
 )
 
 #: After a terminator and a space, a sentence may also start with a list dash (``. - Titre``)
@@ -190,7 +191,7 @@ def _is_boundary(line: str, match: re.Match[str], sentence_start: int) -> bool:
         return False
     if match.group("end") != "." or match.group("close"):
         return True
-    token = _previous_token(line, end)
+    token = _previous_token(line[sentence_start:], end - sentence_start)  # "M", not "place.M"
     if _LIST_MARKER.fullmatch(line[sentence_start:end].strip()):
         return False
     if token in NON_FINAL_ABBREVIATIONS:

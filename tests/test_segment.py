@@ -82,6 +82,10 @@ def test_sentences_are_split(text: str, expected: list[str]) -> None:
         ("a précisé l'UGA.Un policier a été blessé.", ["a précisé l'UGA.", "Un policier a été blessé."]),
         ("des transports londoniens.A Paris, le trafic reprend.", ["des transports londoniens.", "A Paris, le trafic reprend."]),
         ("1,3 milliard d'euros par an.4.Les heures supplémentaires", ["1,3 milliard d'euros par an.", "4.Les heures supplémentaires"]),
+        # "M." before a name glued to the end of a sentence starts the next one, and stays with its name.
+        ("selon un reporter sur place.M. Drareni est jugé.", ["selon un reporter sur place.", "M. Drareni est jugé."]),
+        ("Les avocats ont parlé.MM. Benlarbi et Hamitouche", ["Les avocats ont parlé.", "MM. Benlarbi et Hamitouche"]),
+        ("Selon J.M. Le Pen, rien.", ["Selon J.M. Le Pen, rien."]),
         # Closing quote or terminal punctuation glued to the next sentence.
         ("« Je pars »Le lendemain, il part.", ["« Je pars »", "Le lendemain, il part."]),
         ('Il a dit "non".Le lendemain, il part.', ['Il a dit "non".', "Le lendemain, il part."]),
