@@ -305,7 +305,7 @@ def _server(runtime: Runtime) -> dict[str, str] | None:
 
 
 def _glossary_sha256(glossary: Glossary) -> str:
-    entries = {"terms": glossary.terms, "calques": glossary.calques}  # both change the outputs
+    entries = {"terms": glossary.terms, "calques": glossary.calques, "articleless": glossary.articleless}  # all change the outputs
     return _sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode("utf-8"))
 
 

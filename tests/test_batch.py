@@ -298,7 +298,7 @@ def test_resume_skips_done_force_redoes_changed_input_redone(tmp_path: Path, glo
     assert read_manifest(out)["a0.txt"]["task"] == "translate"  # another task: redone, latest line wins
 
 
-@pytest.mark.parametrize("change", ["base_url", "served_model", "quality", "glossary", "calques", "version"])
+@pytest.mark.parametrize("change", ["base_url", "served_model", "quality", "glossary", "calques", "articleless", "version"])
 def test_resume_key_change_means_redo(tmp_path: Path, glossary, monkeypatch, change: str) -> None:
     inp, out = tmp_path / "in", tmp_path / "out"
     write(inp, "a.txt", french())
@@ -315,7 +315,8 @@ def test_resume_key_change_means_redo(tmp_path: Path, glossary, monkeypatch, cha
     changed = {
         "base_url": {"base_url": "http://gpu-2:8000/v1"}, "served_model": {"model": "llama-70b"},
         "quality": {"quality": "fast"}, "glossary": {"gloss": glossary.merge(Glossary({"Matignon": "Matignon"}))},
-        "calques": {"gloss": Glossary(glossary.terms, {"Otan": ["Otan"]})}, "version": {},
+        "calques": {"gloss": Glossary(glossary.terms, {"Otan": ["Otan"]})},
+        "articleless": {"gloss": Glossary(glossary.terms, glossary.calques, ["OTSC"])}, "version": {},
     }[change]
     assert calls(**changed) > 0  # redone
     assert calls(**changed) == 0 and len(manifest_lines(out)) == 2

@@ -57,7 +57,7 @@ def test_glossary_hints_and_enforcement():
     rt = ScriptedRuntime(reply)
     [seg] = Translator(rt, default_glossary()).translate_texts(["L'Otan a décidé jeudi."])
     assert "Otan = NATO" in seen[0]
-    assert seg.target == "The NATO decided on Thursday."
+    assert seg.target == "NATO decided on Thursday."  # "Otan" enforced, then its calqued article dropped
     assert seg.candidates == []  # one attempt: nothing to choose among
     # a variant spelling of a source term is fixed too; terms absent from the source are not
     g = default_glossary()
@@ -197,6 +197,23 @@ def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(t
     toml.write_text('[terms]\n[calques]\n"garde des Sceaux" = ["Keeper of the Seals"]\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"\[calques\]"):
         load_glossary(toml)
+    toml.write_text('articleless = "NATO"\n[terms]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="articleless"):
+        load_glossary(toml)
+
+
+def test_names_that_take_no_article_lose_a_calqued_one() -> None:
+    """"l'Otan a décidé" came back "The NATO has decided" (the seed's summary): "the" goes where the name is
+    the noun, and stays where the name qualifies the next word."""
+    g = default_glossary()
+    assert g.enforce("The NATO has decided Thursday to expand its mission.") == "NATO has decided Thursday to expand its mission."
+    assert g.enforce("to prevent a return of the ISIS.") == "to prevent a return of ISIS."
+    assert g.enforce("ministers of the NATO, Wednesday") == "ministers of NATO, Wednesday"
+    assert g.enforce("the NATO's plan") == "NATO's plan"
+    for kept in ("at the NATO summit", "the NATO-led mission", "the NATO Secretary General", "the NATO allies", "the Natolin"):
+        assert g.enforce(kept) == kept
+    mine = g.merge(Glossary({}, {}, ["OTSC"]))
+    assert mine.enforce("The OTSC and the NATO agreed.") == "OTSC and NATO agreed."
 
 
 def test_best_quality_picks_the_consensus_candidate():
