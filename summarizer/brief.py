@@ -233,6 +233,30 @@ def cut_short(text: str) -> bool:
     return _CUT_SHORT.search(text) is not None
 
 
+#: Words a description may consist of and still say nothing but a status: a generic subject, an
+#: auxiliary and the status itself ("The law was postponed.", "The text was rejected.").
+_EMPTY_WORDS = frozenset("""a an the this that it its law text bill decision measure proposal plan project reform
+    was were is are has have been be will adopted approved passed voted decided taken made postponed deferred
+    delayed rejected refused proposed announced""".split())
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a description the model wrote says no more than a status of an unnamed thing: on one
+    held-out article every decision the extraction listed read so ("The law was postponed.", "The law
+    was rejected."), whatever its evidence said and often another status than the decision's."""
+    words = re.findall(r"[\w'’-]+", text.lower())
+    return bool(words) and all(w in _EMPTY_WORDS for w in words)
+
+
+def description_fault(text: str, source: str) -> str | None:
+    """What is wrong with a description the model wrote, as its flag words it, or None."""
+    if not in_english(text, source):
+        return "left in French"
+    if cut_short(text):
+        return "cut short"
+    return "said only a status" if says_nothing(text) else None
+
+
 def numbered_article(sentences: list[Sentence]) -> str:
     """One sentence per line, `[n] text` (`model_text`)."""
     return "\n".join(f"[{s.index}] {model_text(s.text)}" for s in sentences)
@@ -504,20 +528,20 @@ class Briefer:
     def english_decisions(self, decisions: list[Decision], source: str) -> None:
         """Mend what was decided where the extraction left it in French (on one held-out article, every
         decision it listed was its evidence sentence copied: the description is translated) or cut it
-        short at a quotation ("the RATP will be ": `cut_short`; its first evidence sentence is
-        translated instead), one segment each; what the translation loses or leaves French is flagged
-        and kept, and a figure it brings that the article lacks ("10 lignes de métro sur seize" came
+        short at a quotation ("the RATP will be ": `cut_short`) or to a status ("The law was postponed.":
+        `says_nothing`) — then its first evidence sentence is translated instead —, one segment each;
+        what the translation loses or leaves French is flagged and kept, and a figure it brings that the article lacks ("10 lignes de métro sur seize" came
         back "closed for 18 hours") is flagged as the extraction's are (`invented_flags`)."""
         for d in decisions:  # "Danemark announced…": a country's French name needs no model (CLDR)
             d.decision = english_country_names(d.decision)
-        todo = [(d, french) for d in decisions if (french := not in_english(d.decision, source)) or cut_short(d.decision)]
-        texts = [d.decision if french else d.evidence[0].text for d, french in todo]
-        for (d, french), segment in zip(todo, self.translator.translate_texts(texts)):
+        todo = [(d, fault) for d in decisions if (fault := description_fault(d.decision, source))]
+        texts = [d.decision if fault == "left in French" else d.evidence[0].text for d, fault in todo]
+        for (d, fault), segment in zip(todo, self.translator.translate_texts(texts)):
             if segment.lost or not in_english(segment.target, source):
-                d.flags.append(f"what was decided {'left in French' if french else 'cut short'}")
+                d.flags.append(f"what was decided {fault}")
             else:
-                d.flags.append("what was decided " + ("put into English" if french
-                                                      else "cut short, told by its evidence's translation"))
+                d.flags.append("what was decided " + ("put into English" if fault == "left in French"
+                                                      else f"{fault}, told by its evidence's translation"))
                 d.flags += [f for f in invented_flags(segment.target, source) if f not in d.flags]
                 d.decision = segment.target
 

@@ -1100,6 +1100,21 @@ def test_what_was_decided_cut_short_at_a_quotation_is_told_by_its_evidence():
                                    "The plan was phased in.")] == [True, True, False, False]
 
 
+def test_what_was_decided_that_says_only_a_status_is_told_by_its_evidence():
+    """"The law was postponed." for "Certains ont décidé d'attendre…" (status adopted): nothing a reader can use."""
+    sentence = "Certains députés ont décidé d'attendre le dernier moment pour régulariser leur situation."
+    runtime = ScriptedRuntime(lambda req: "Some MPs decided to wait until the last moment to regularise their situation.")
+    empty, full = _decision("MPs"), _decision("MPs")
+    empty.decision, empty.evidence[0].text = "The law was postponed.", sentence
+    Briefer(runtime, default_glossary()).english_decisions([empty, full], sentence)
+    assert empty.decision.startswith("Some MPs decided to wait") and empty.flags == [
+        "what was decided said only a status, told by its evidence's translation"]
+    assert full.flags == [] and len(runtime.requests) == 1
+    from summarizer.brief import says_nothing
+    assert [says_nothing(t) for t in ("The law was rejected.", "The text has been adopted", "The law was adopted on 15 September.",
+                                      "The Senate rejected the bill.", "")] == [True, True, False, False, False]
+
+
 def test_a_reaction_listed_as_a_decision_is_dropped_unless_its_evidence_words_a_status(tmp_path):
     path = tmp_path / "piscine.txt"
     path.write_text("Piscine municipale\n\nLe conseil municipal a voté mardi la fermeture de la piscine. "
