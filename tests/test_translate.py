@@ -181,6 +181,9 @@ def test_a_calque_of_a_glossary_term_is_replaced_where_the_source_has_the_term(t
     # the hint ("à l'horizon = by") written into the calque: the seed's translation, fourteenth session
     assert g.enforce("his plan for the alliance by the horizon 2030", "à l'horizon 2030") == "his plan for the alliance by 2030"
     assert g.enforce("by the horizon of 2027", "à l'horizon 2027") == "by 2027"
+    # "l'hémicycle" came back "the helicopter": the calque goes where the source has the term, and only there
+    assert g.enforce("then on Thursday in the helicopter", "puis jeudi dans l'hémicycle") == "then on Thursday in the chamber"
+    assert g.enforce("the helicopter landed", "l'hélicoptère s'est posé") == "the helicopter landed"
     assert g.matches("le Conseil d’État a tranché") == {"Conseil d'État": "Council of State"}
     assert g.enforce("the Conseil d’État ruled", "le Conseil d’État") == "the Council of State ruled"
     # Scotland's First Minister is no calque where the source has no "Premier ministre"
