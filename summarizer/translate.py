@@ -36,6 +36,10 @@ MAX_PIECE_CHARS = 900
 SHORT_LINE_WORDS = 6
 #: Issues that leave a segment without a complete translation (the output would be partial).
 LOSING_ISSUES = frozenset({"empty", "truncated"})
+#: Translations a `Translator` keeps, by text and context: a brief translates some sentences twice (one
+#: a decision is told by, then again in the summary made of the same sentences), and a document may
+#: repeat a line. Recalled, a sentence costs no request and reads the same in both places.
+MEMO_SIZE = 512
 
 
 @dataclass
@@ -272,6 +276,11 @@ def choose(candidates: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     return max(pool, key=support)
 
 
+def _copy(segment: Segment) -> Segment:
+    """A segment whose lists the caller may change without touching the original."""
+    return replace(segment, issues=list(segment.issues), candidates=list(segment.candidates))
+
+
 class Translator:
     """Translates segments with one loaded runtime; reusable across documents (batch mode)."""
 
@@ -287,6 +296,7 @@ class Translator:
         self.level = QUALITY[quality] if candidates is None else replace(QUALITY[quality], candidates=candidates)
         self.prompt = load_prompt("translate")
         self.usage = Usage()
+        self._memo: dict[tuple[str, str | None], Segment] = {}  # oldest first (`MEMO_SIZE`)
 
     @property
     def prompt_version(self) -> str:
@@ -341,11 +351,12 @@ class Translator:
         self, texts: Sequence[str], contexts: Sequence[str | None] | None = None,
         progress: Progress | None = None,
     ) -> list[Segment]:
-        """Translate independent texts (each one line); empty texts stay empty."""
+        """Translate independent texts (each one line); empty texts stay empty, and a text this translator
+        translated before in the same context is recalled (`MEMO_SIZE`)."""
         contexts = contexts or [None] * len(texts)
-        segments = [Segment(source=t) for t in texts]
+        segments = [_copy(self._memo[(t, c)]) if (t, c) in self._memo else Segment(source=t) for t, c in zip(texts, contexts)]
         candidates: list[list[tuple[str, list[str]]]] = [[] for _ in texts]
-        todo = [i for i, t in enumerate(texts) if t.strip()]
+        todo = [i for i, (t, c) in enumerate(zip(texts, contexts)) if t.strip() and (t, c) not in self._memo]
         # Greedy seq2seq decoding gives the same output every time: one candidate, no retry.
         level = self.level if self.runtime.kind == "chat" else QUALITY["fast"]
         if self.runtime.kind == "chat" and todo:
@@ -401,6 +412,10 @@ class Translator:
             segments[i].attempts = len(candidates[i])
             if len(candidates[i]) > 1:
                 segments[i].candidates = [t for t, _ in candidates[i]]
+            if not segments[i].lost:  # a failed answer is asked again next time
+                self._memo[(texts[i], contexts[i])] = _copy(segments[i])
+                if len(self._memo) > MEMO_SIZE:
+                    del self._memo[next(iter(self._memo))]
         return segments
 
     def translate_lines(self, lines: Sequence[str], progress: Progress | None = None) -> Translation:

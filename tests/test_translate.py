@@ -113,6 +113,22 @@ def test_lines_mode_keeps_line_count_and_empty_lines():
     assert [s.target for s in result.segments] == ["EN: Un chat.", "", "EN: Deux chiens."]
 
 
+def test_a_text_translated_before_is_recalled_not_asked_again():
+    """A brief tells a decision by its evidence sentence's translation, then translates that sentence again
+    for its summary: the second costs no request, and reads the same."""
+    answers = iter(["EN 1", "EN 2", "EN 3", "", "EN 5"])
+    rt = ScriptedRuntime(lambda req: next(answers))
+    tr = Translator(rt, Glossary(), quality="fast")
+    first = tr.translate_texts(["Le conseil a voté.", "La mairie a décidé."])
+    first[0].issues.append("changed by the caller")
+    again = tr.translate_texts(["La mairie a décidé.", "Le conseil a voté.", "Le maire a parlé."])
+    assert [s.target for s in again] == ["EN 2", "EN 1", "EN 3"] and again[1].issues == []
+    assert len(rt.requests) == 3 and tr.usage.completion_tokens == 6
+    # with another context it is another request; a lost answer is asked again next time
+    assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].lost
+    assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].target == "EN 5" and len(rt.requests) == 5
+
+
 def test_every_sentence_is_in_exactly_one_segment_in_order():
     glued = "Le conseil a voté le budget.La mairie a décidé de rénover la piscine.»Le maire a salué « un vote historique »."
     glued_doc = parse_document(f"Titre du jour\n\n{' '.join([glued] * 12)}\n\n\"Une citation.\"\nJean Dupont\n".encode(),
