@@ -530,8 +530,9 @@ class Briefer:
         decision it listed was its evidence sentence copied: the description is translated) or cut it
         short at a quotation ("the RATP will be ": `cut_short`) or to a status ("The law was postponed.":
         `says_nothing`) — then its first evidence sentence is translated instead —, one segment each;
-        what the translation loses or leaves French is flagged and kept, and a figure it brings that the article lacks ("10 lignes de métro sur seize" came
-        back "closed for 18 hours") is flagged as the extraction's are (`invented_flags`)."""
+        what the translation loses or leaves French is flagged and kept, and a figure it brings that the
+        article lacks ("10 lignes de métro sur seize" came back "closed for 18 hours") is flagged as the
+        extraction's are (`invented_flags`)."""
         for d in decisions:  # "Danemark announced…": a country's French name needs no model (CLDR)
             d.decision = english_country_names(d.decision)
         todo = [(d, fault) for d in decisions if (fault := description_fault(d.decision, source))]

@@ -352,11 +352,13 @@ class Translator:
         progress: Progress | None = None,
     ) -> list[Segment]:
         """Translate independent texts (each one line); empty texts stay empty, and a text this translator
-        translated before in the same context is recalled (`MEMO_SIZE`)."""
-        contexts = contexts or [None] * len(texts)
-        segments = [_copy(self._memo[(t, c)]) if (t, c) in self._memo else Segment(source=t) for t, c in zip(texts, contexts)]
+        translated before in the same context, or that this call repeats, is asked once (`MEMO_SIZE`)."""
+        keys = list(zip(texts, contexts or [None] * len(texts)))
+        contexts = [c for _, c in keys]
+        first = {k: i for i, k in reversed(list(enumerate(keys)))}  # a text repeated in this call is asked once
+        segments = [_copy(self._memo[k]) if k in self._memo else Segment(source=k[0]) for k in keys]
         candidates: list[list[tuple[str, list[str]]]] = [[] for _ in texts]
-        todo = [i for i, (t, c) in enumerate(zip(texts, contexts)) if t.strip() and (t, c) not in self._memo]
+        todo = [i for i, k in enumerate(keys) if texts[i].strip() and k not in self._memo and first[k] == i]
         # Greedy seq2seq decoding gives the same output every time: one candidate, no retry.
         level = self.level if self.runtime.kind == "chat" else QUALITY["fast"]
         if self.runtime.kind == "chat" and todo:
@@ -413,10 +415,10 @@ class Translator:
             if len(candidates[i]) > 1:
                 segments[i].candidates = [t for t, _ in candidates[i]]
             if not segments[i].lost:  # a failed answer is asked again next time
-                self._memo[(texts[i], contexts[i])] = _copy(segments[i])
+                self._memo[keys[i]] = _copy(segments[i])
                 if len(self._memo) > MEMO_SIZE:
                     del self._memo[next(iter(self._memo))]
-        return segments
+        return [seg if first[k] == i else _copy(segments[first[k]]) for i, (k, seg) in enumerate(zip(keys, segments))]
 
     def translate_lines(self, lines: Sequence[str], progress: Progress | None = None) -> Translation:
         """One output line per input line, in order (the format of FLORES/WMT test sets)."""

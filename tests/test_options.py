@@ -83,10 +83,10 @@ PATHS = ["translate", "brief", "batch-translate", "batch-all"]
 
 def tries(path: str, n: int) -> dict[str, int]:
     """Requests per French line when each translation takes `n`: a brief also translates the body's
-    vote, which no extracted decision cites, to describe it (`Briefer.verify`), and again as its summary
-    (the lede's whole sentences)."""
+    vote, which no extracted decision cites, to describe it (`Briefer.verify`) and for its summary (the
+    lede's whole sentences) — once, its translator recalling it the second time (`translate.MEMO_SIZE`)."""
     brief = path in ("brief", "batch-all")
-    return {"Le conseil municipal vote le budget": n, "Le conseil municipal a voté le budget mardi.": n * (1 + 2 * brief)}
+    return {"Le conseil municipal vote le budget": n, "Le conseil municipal a voté le budget mardi.": n * (1 + brief)}
 
 
 def per_line(loads) -> dict[str, int]:

@@ -127,6 +127,12 @@ def test_a_text_translated_before_is_recalled_not_asked_again():
     # with another context it is another request; a lost answer is asked again next time
     assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].lost
     assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].target == "EN 5" and len(rt.requests) == 5
+    # a text repeated within one call ("Lire aussi", a repeated heading) is asked once, each a copy of its own
+    answers = iter(["EN 6", "EN 7"])
+    twice = tr.translate_texts(["Lire aussi", "Le maire a parlé.", "Lire aussi", "", "Le préfet a tranché."])
+    assert [s.target for s in twice] == ["EN 6", "EN 3", "EN 6", "", "EN 7"] and len(rt.requests) == 7
+    twice[0].issues.append("changed by the caller")
+    assert twice[2].issues == []
 
 
 def test_every_sentence_is_in_exactly_one_segment_in_order():
