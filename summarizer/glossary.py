@@ -63,9 +63,9 @@ class Glossary:
 
 
 #: What may follow a name where it is the noun itself, not a qualifier of the next word: a possessive,
-#: punctuation but a hyphen ("the NATO-led mission"), the end, a verb (an auxiliary, a past tense),
-#: a preposition, a conjunction or a relative pronoun.
-_NOT_QUALIFYING = (r"['’]s\b|\s*(?:[.,;:!?)»”\"]|$)|\s+(?:\w+ed|has|had|have|is|was|are|were|will|would|can|could|may|"
+#: punctuation but a hyphen ("the NATO-led mission"), the end, a verb (an auxiliary, a past tense of
+#: five letters or more: "voted", not "red" or "led"), a preposition, a conjunction or a relative pronoun.
+_NOT_QUALIFYING = (r"['’]s\b|\s*(?:[.,;:!?)»”\"]|$)|\s+(?:\w{3,}ed|has|had|have|is|was|are|were|will|would|can|could|may|"
                    r"might|must|should|does|did|said|says|sent|made|took|set|and|or|but|which|that|who|whose|of|in|on|"
                    r"at|to|for|with|by|from|as|also|itself)\b")
 
