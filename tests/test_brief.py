@@ -1086,31 +1086,29 @@ def test_decisions_can_be_read_from_the_translation_with_the_french_sentences_as
     assert "translation" in brief.timings
 
 
-def test_what_was_decided_cut_short_at_a_quotation_is_told_by_its_evidence():
-    sentence = 'Le trafic RATP sera "fortement perturbé" jeudi, a annoncé la direction.'
-    runtime = ScriptedRuntime(lambda req: 'RATP traffic will be "heavily disrupted" on Thursday, management said.')
-    cut, whole = _decision("RATP (management)"), _decision("RATP (management)")
-    cut.decision, cut.evidence[0].text = "the RATP will be ", sentence
-    Briefer(runtime, default_glossary()).english_decisions([cut, whole], sentence)
-    assert cut.decision.startswith("RATP traffic will be") and cut.flags == [
-        "what was decided cut short, told by its evidence's translation"]
+@pytest.mark.parametrize(
+    ("written", "sentence", "answer", "fault"),
+    [
+        ("the RATP will be ", 'Le trafic RATP sera "fortement perturbé" jeudi, a annoncé la direction.',
+         'RATP traffic will be "heavily disrupted" on Thursday, management said.', "cut short"),
+        # "The law was postponed." for "Certains ont décidé d'attendre…" (status adopted): nothing a reader can use
+        ("The law was postponed.", "Certains députés ont décidé d'attendre le dernier moment pour régulariser leur situation.",
+         "Some MPs decided to wait until the last moment to regularise their situation.", "said only a status"),
+    ],
+)
+def test_what_was_decided_cut_short_or_only_a_status_is_told_by_its_evidence(written, sentence, answer, fault):
+    runtime = ScriptedRuntime(lambda req: answer)
+    bad, whole = _decision("RATP (management)"), _decision("RATP (management)")
+    bad.decision, bad.evidence[0].text = written, sentence
+    Briefer(runtime, default_glossary()).english_decisions([bad, whole], sentence)
+    assert bad.decision == answer and bad.flags == [f"what was decided {fault}, told by its evidence's translation"]
     assert whole.flags == [] and len(runtime.requests) == 1 and sentence in last_user(runtime.requests[0])
-    from summarizer.brief import cut_short
+
+
+def test_a_description_cut_short_or_saying_only_a_status():
+    from summarizer.brief import cut_short, says_nothing
     assert [cut_short(t) for t in ("They published a letter expressing their ", "in a “", "NATO will send troops.",
                                    "The plan was phased in.")] == [True, True, False, False]
-
-
-def test_what_was_decided_that_says_only_a_status_is_told_by_its_evidence():
-    """"The law was postponed." for "Certains ont décidé d'attendre…" (status adopted): nothing a reader can use."""
-    sentence = "Certains députés ont décidé d'attendre le dernier moment pour régulariser leur situation."
-    runtime = ScriptedRuntime(lambda req: "Some MPs decided to wait until the last moment to regularise their situation.")
-    empty, full = _decision("MPs"), _decision("MPs")
-    empty.decision, empty.evidence[0].text = "The law was postponed.", sentence
-    Briefer(runtime, default_glossary()).english_decisions([empty, full], sentence)
-    assert empty.decision.startswith("Some MPs decided to wait") and empty.flags == [
-        "what was decided said only a status, told by its evidence's translation"]
-    assert full.flags == [] and len(runtime.requests) == 1
-    from summarizer.brief import says_nothing
     assert [says_nothing(t) for t in ("The law was rejected.", "The text has been adopted", "The law was adopted on 15 September.",
                                       "The Senate rejected the bill.", "")] == [True, True, False, False, False]
 
