@@ -67,12 +67,18 @@ _FRENCH_OF = re.compile(r"(?<=\w )(?:de|d['’])(?=\s?\w)")
 _OPENING_ARTICLE = re.compile(r"^(?:(?:les|le|la)\s+|l['’])", re.IGNORECASE)
 
 
+#: A place's name joined by hyphens ("Seine-et-Marne", "Aix-en-Provence"): English keeps it whole.
+_HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)+")
+
+
 def french_in_actor(actor: str, source: str, actor_words: dict[str, list[str]]) -> list[str]:
     """French left in an English actor ("Le Senate", "ministre", "Ministre du travail"): an opening
     French article, a "de" between words, French function words or accented words of the source (`french_words`), and
-    words that `actor_words` lists as the French for an English body word (ministre, procureur)."""
+    words that `actor_words` lists as the French for an English body word (ministre, procureur). A
+    hyphenated name's parts are not ("the UDI MP for Seine-et-Marne")."""
     from .leftovers import french_words
 
+    actor = _HYPHENATED_NAME.sub("Name", actor)
     found = [m.group(0).strip(" '’") for m in [_OPENING_ARTICLE.match(actor)] if m]
     found += french_words(actor.lower(), source)
     found += _FRENCH_OF.findall(actor)  # "Centre de commandement": English names say "of"

@@ -416,9 +416,9 @@ class Briefer:
         main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
         decision (`split_acts`) and those whose wording states an act (adopted or rejected: "a validé",
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
-        whole article misses some), in order; then, at most `MAX_DESCRIBED` more, the first whole
-        sentences no decision cites that word a decision (`decision_cues`) with a status ("a présenté
-        son plan"), unless they are someone's words (a quotation), speak of what came before ("Cette
+        whole article misses some), whole sentences that do not refer back first; then, at most
+        `MAX_DESCRIBED` more, the first whole sentences no decision cites that word a decision
+        (`decision_cues`) with a status ("a présenté son plan"), unless they are someone's words (a quotation), speak of what came before ("Cette
         indécision…"), suppose ("Si la situation…") or tell again a listed decision of that status
         (`_told`): headings and quotations restate decisions already listed."""
         # an act split off (`split_acts`) is still cited under its decision until described
@@ -430,6 +430,9 @@ class Briefer:
         extra = [n for n in extra if n not in lede]
         stated = [n for n in worded if n not in extra + lede
                   and ({"adopted", "rejected"} & set(worded[n]) or self._voting_body(sentences[n].text))]
+        # whole sentences of their own subject first: a heading ("… rejetés") or a follow-up ("Cet article a
+        # été adopté par 66 voix") restates an act a sentence near it tells whole, and took the two places
+        stated.sort(key=lambda n: (n not in whole or refers_back(sentences[n].text)))
         planned = [n for n in whole if n in worded and n not in extra + lede + stated and worded[n]
                    and self._cued(text := sentences[n].text, "decision_cues")
                    and not (_quoted(text) or refers_back(text) or _HYPOTHETICAL.match(text))
@@ -550,8 +553,9 @@ class Briefer:
         """Put into English the actors that French is left in: a country by its CLDR name (Malte), an
         assembly `vote_bodies` lists by its English name there (Assemblée), others ("Le Senate",
         "Ministre du travail") by one short request each, on parallel slots; an answer still holding
-        French, or naming what the article does not (the Elysée asked into English came back "The White
-        House"), is not taken, and the decision is flagged instead."""
+        French, naming what the article does not (the Elysée asked into English came back "The White
+        House") or dropping a name ("court of appeal de Mascara" came back "Court of Appeal of the
+        North-West"), is not taken, and the decision is flagged instead."""
         words = self.prompt.get("actor_words", {})
         bodies = self.prompt.get("vote_bodies", {})
         for d in decisions:  # a country or an assembly named in French needs no model: CLDR or `vote_bodies` has it
@@ -576,6 +580,8 @@ class Briefer:
             if ok and (names := unknown_names(english, source, self.glossary)):
                 d.flags.append(f"actor left partly in French: its English, {english!r}, names what the article "
                                f"does not ({', '.join(names)})")
+            elif ok and (lost := missing_names(d.actor, english, self.glossary)):
+                d.flags.append(f"actor left partly in French: its English, {english!r}, drops {', '.join(lost)}")
             elif ok and (assembly := another_assembly(d.actor, english, bodies)):
                 d.flags.append(f"actor left partly in French: its English, {english!r}, names {assembly}, "
                                "which it does not")

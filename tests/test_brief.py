@@ -535,9 +535,23 @@ def test_an_actor_left_in_french_is_asked_into_english(actor, answer, final, fla
     assert len(runtime.requests) == 1 and actor in last_user(runtime.requests[0])
 
 
+def test_an_english_actor_that_drops_a_name_is_refused():
+    source = "Il a été condamné par la cour d'appel de Mascara (nord-ouest)."
+    decision = _decision("court of appeal de Mascara (nord-ouest)")
+    Briefer(ScriptedRuntime(lambda req: "Court of Appeal of the North-West"), default_glossary()).english_actors(
+        [decision], source)
+    assert decision.actor == "court of appeal de Mascara (nord-ouest)"
+    assert decision.flags == ["actor left partly in French: its English, 'Court of Appeal of the North-West', drops Mascara"]
+    kept = _decision("court of appeal de Mascara (nord-ouest)")
+    Briefer(ScriptedRuntime(lambda req: "the Mascara court of appeal (north-west)"), default_glossary()).english_actors(
+        [kept], source)
+    assert kept.actor == "the Mascara court of appeal (north-west)"
+
+
 def test_an_english_actor_costs_no_request():
     runtime = ScriptedRuntime(lambda req: "unused")
-    decisions = [_decision(a) for a in ("the Labour Ministry", "NATO", "Edouard Philippe", "the Paris prosecutor's office")]
+    decisions = [_decision(a) for a in ("the Labour Ministry", "NATO", "Edouard Philippe", "the Paris prosecutor's office",
+                                        "the UDI MP for Seine-et-Marne")]  # a hyphenated name's "et" is no French left
     Briefer(runtime, default_glossary()).english_actors(decisions, "Le ministre du travail a présenté une réforme.")
     assert runtime.requests == [] and all(d.flags == [] for d in decisions)
 
@@ -871,6 +885,26 @@ def test_a_described_act_whose_translation_keeps_a_french_word_is_kept_and_put_i
     [by_senate] = [d for d in brief.decisions if d.evidence[0].sentence == senate]
     assert by_senate.decision == "The Senate rejected the bill on beaches."
     assert "what was decided put into English" in by_senate.flags
+
+
+def test_acts_told_whole_are_described_before_a_heading_or_a_follow_up():
+    """Two acts are described at most: whole sentences of their own subject first. A follow-up ("Cet
+    article a été adopté…") and a heading restate acts told whole near them, and took both places
+    from the Assembly's rejection (held-out 36643's key decision)."""
+    sentences = number_sentences(
+        "L'Assemblée nationale a voté mercredi l'article 1er du projet de loi bioéthique. "
+        "Cet article a été adopté par 66 voix contre 27. "
+        "Le texte prévoit le remboursement par la Sécurité sociale.\n\n"
+        "La PMA post-mortem rejetée\n\n"
+        "Malgré des divisions dans la majorité, les députés ont rejeté à nouveau la PMA post-mortem. "
+        "Le Sénat a voté une autre version du texte en février.")
+    briefer = Briefer(ScriptedRuntime(lambda req: ""), default_glossary())
+    cited = Decision(id="D1", actor="the National Assembly", decision="The Assembly voted article 1.", status="adopted",
+                     date=None, location=None, figures=[], evidence=[Evidence(sentence=0, text=sentences[0].text)])
+    follow_up, heading, rejection = (next(s.index for s in sentences if s.text.startswith(w))
+                                     for w in ("Cet article", "La PMA", "Malgré"))
+    assert briefer.uncovered([cited], sentences, [], None) == [rejection, rejection + 1]
+    assert follow_up < heading < rejection
 
 
 @pytest.mark.parametrize("cited", [[2], [1, 2]])
