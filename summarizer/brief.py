@@ -418,9 +418,10 @@ class Briefer:
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
         whole article misses some), whole sentences that do not refer back first; then, at most
         `MAX_DESCRIBED` more, the first whole sentences no decision cites that word a decision
-        (`decision_cues`) with a status ("a présenté son plan"), unless they are someone's words (a quotation), speak of what came before ("Cette
-        indécision…"), suppose ("Si la situation…") or tell again a listed decision of that status
-        (`_told`): headings and quotations restate decisions already listed."""
+        (`decision_cues`) with a status ("a présenté son plan"), unless they are someone's words (a
+        quotation), speak of what came before ("Cette indécision…"), suppose ("Si la situation…") or
+        tell again a listed decision of that status (`_told`): headings and quotations restate
+        decisions already listed."""
         # an act split off (`split_acts`) is still cited under its decision until described
         cited = {e.sentence for d in decisions for e in d.evidence} - set(extra)
         whole = whole_sentences(sentences, title)
