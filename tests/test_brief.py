@@ -282,6 +282,18 @@ def test_an_agreement_reached_is_adopted_and_a_measure_withdrawn_rejected_whatev
     assert cued_status("Le Premier ministre a retiré provisoirement la mesure.", cues) == ["rejected"]
 
 
+def test_a_green_light_an_order_or_a_promulgation_is_adopted_and_an_idea_ruled_out_rejected():
+    cues = load_prompt("brief")["status_cues"]
+    assert cued_status("Contre l'avis du gouvernement, le Sénat a donné un très large feu vert au dispositif.", cues) == [
+        "adopted"]
+    assert cued_status("Le gouvernement a rappelé le feu vert de la Cnil.", cues) == []  # given before, elsewhere
+    assert cued_status("Le président a ordonné dimanche une semaine de confinement.", cues) == ["adopted"]
+    assert cued_status("La mesure figure dans la loi promulguée le 15 septembre.", cues) == ["adopted"]
+    assert cued_status("M. Trump avait catégoriquement écarté cette hypothèse.", cues) == ["rejected"]
+    assert cued_status("Le directeur a été écarté de ses fonctions.", cues) == []  # removed from office
+    assert cued_status("L'entraîneur n'a pas exclu que Neymar puisse jouer.", cues) == []  # "exclu" is no cue
+
+
 def test_a_sentence_that_words_several_statuses_states_the_first_one_a_deferral_before_all():
     """The main clause comes first: what a later clause words ("comme l'envisage le plan", "qui
     proposait") is not the sentence's act; a deferral still outranks the act that decides it."""
