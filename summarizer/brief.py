@@ -49,8 +49,11 @@ QUOTES = ("«", '"', "“")
 EXTRACT_MAX_TOKENS = 1200
 VERIFY_MAX_TOKENS = 48
 DESCRIBE_MAX_TOKENS = 96
-#: Sentences described alone per article (`Briefer.uncovered`): one short request each.
+#: Sentences described alone per article (`Briefer.uncovered`): one short request each. Acts (a
+#: sentence that words an adoption, a rejection or a vote) have more room: an article on a bill's
+#: reading words one after another, and two places went to acts cited already.
 MAX_DESCRIBED = 2
+MAX_ACTS_DESCRIBED = 4
 #: The check's answer: is it a decision, who decided, status. A described sentence adds what was decided.
 CHECK_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["is_decision", "decided_by", "status"],
                 "properties": {"is_decision": {"type": "boolean"}, "decided_by": {"type": "string"},
@@ -413,7 +416,7 @@ class Briefer:
     def uncovered(self, decisions: list[Decision], sentences: list[Sentence], extra: list[int],
                   title: str | None) -> list[int]:
         """Sentences worth describing alone: the lede (the first whole sentence, where news states its
-        main decision) when no decision cites it; then, at most `MAX_DESCRIBED`, those split off a
+        main decision) when no decision cites it; then, at most `MAX_ACTS_DESCRIBED`, those split off a
         decision (`split_acts`) and those whose wording states an act (adopted or rejected: "a validé",
         "ont voté contre") or reports an assembly's vote but that no decision cites (the extraction of a
         whole article misses some), whole sentences that do not refer back first; then, at most
@@ -438,7 +441,7 @@ class Briefer:
                    and self._cued(text := sentences[n].text, "decision_cues")
                    and not (_quoted(text) or refers_back(text) or _HYPOTHETICAL.match(text))
                    and not any(d.status == worded[n][0] and self._told(text, d) for d in decisions)]
-        return lede + (extra + stated)[:MAX_DESCRIBED] + planned[:MAX_DESCRIBED]
+        return lede + (extra + stated)[:MAX_ACTS_DESCRIBED] + planned[:MAX_DESCRIBED]
 
     def _told(self, sentence: str, decision: Decision) -> bool:
         """Whether `decision` names someone or something the French `sentence` names besides its actor

@@ -900,23 +900,27 @@ def test_a_described_act_whose_translation_keeps_a_french_word_is_kept_and_put_i
 
 
 def test_acts_told_whole_are_described_before_a_heading_or_a_follow_up():
-    """Two acts are described at most: whole sentences of their own subject first. A follow-up ("Cet
-    article a été adopté…") and a heading restate acts told whole near them, and took both places
-    from the Assembly's rejection (held-out 36643's key decision)."""
+    """Acts no decision cites are described, `MAX_ACTS_DESCRIBED` at most: whole sentences of their own
+    subject first. A follow-up ("Cet article a été adopté…") and a heading restate acts told whole near
+    them, and took the places of the Assembly's rejection (held-out 36643's key decision)."""
+    from summarizer.brief import MAX_ACTS_DESCRIBED
+
     sentences = number_sentences(
         "L'Assemblée nationale a voté mercredi l'article 1er du projet de loi bioéthique. "
         "Cet article a été adopté par 66 voix contre 27. "
         "Le texte prévoit le remboursement par la Sécurité sociale.\n\n"
         "La PMA post-mortem rejetée\n\n"
         "Malgré des divisions dans la majorité, les députés ont rejeté à nouveau la PMA post-mortem. "
-        "Le Sénat a voté une autre version du texte en février.")
+        "Le Sénat a voté une autre version du texte en février. "
+        "Le conseil municipal de Paris a adopté jeudi son budget pour l'année. "
+        "Le Conseil constitutionnel a rejeté mardi le recours des sénateurs.")
     briefer = Briefer(ScriptedRuntime(lambda req: ""), default_glossary())
     cited = Decision(id="D1", actor="the National Assembly", decision="The Assembly voted article 1.", status="adopted",
                      date=None, location=None, figures=[], evidence=[Evidence(sentence=0, text=sentences[0].text)])
     follow_up, heading, rejection = (next(s.index for s in sentences if s.text.startswith(w))
                                      for w in ("Cet article", "La PMA", "Malgré"))
-    assert briefer.uncovered([cited], sentences, [], None) == [rejection, rejection + 1]
-    assert follow_up < heading < rejection
+    assert follow_up < heading < rejection and MAX_ACTS_DESCRIBED == 4
+    assert briefer.uncovered([cited], sentences, [], None) == [rejection, rejection + 1, rejection + 2, rejection + 3]
 
 
 @pytest.mark.parametrize("cited", [[2], [1, 2]])
