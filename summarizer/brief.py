@@ -435,7 +435,7 @@ class Briefer:
         stated = [n for n in worded if n not in extra + lede
                   and ({"adopted", "rejected"} & set(worded[n]) or self._voting_body(sentences[n].text))]
         # whole sentences of their own subject first: a heading ("… rejetés") or a follow-up ("Cet article a
-        # été adopté par 66 voix") restates an act a sentence near it tells whole, and took the two places
+        # été adopté par 66 voix") restates an act a sentence near it tells whole, and took its place
         stated.sort(key=lambda n: (n not in whole or refers_back(sentences[n].text)))
         planned = [n for n in whole if n in worded and n not in extra + lede + stated and worded[n]
                    and self._cued(text := sentences[n].text, "decision_cues")
