@@ -20,6 +20,7 @@ from typing import Any
 from .documents import Document
 from .glossary import Glossary
 from .leftovers import french_words
+from .negation import english_of, french_negations, lost_negations
 from .numbers import french_numbers, missing_numbers, to_english_number
 from .propernames import missing_names
 from .prompts import load_prompt
@@ -27,6 +28,8 @@ from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .segment import split_sentences
 
 Progress = Callable[[int, int], None]
+#: One request: text, context, attempt (0: greedy), and whether its French negations are glossed.
+Job = tuple[str, str | None, int, bool]
 
 #: Longest piece sent in one request (characters); longer lines are split at sentence ends.
 MAX_PIECE_CHARS = 900
@@ -172,14 +175,15 @@ def check(source: str, target: str, completion: Completion, glossary: Glossary |
 
 
 #: What `content_issues` checks, as its issues are labelled: what `repairable` can mend sentence by sentence.
-_CONTENT_LABELS = ("numbers", "french", "names")
+_CONTENT_LABELS = ("numbers", "french", "names", "negation")
 
 
 def content_issues(source: str, target: str, glossary: Glossary | None = None) -> list[str]:
     """What of `source` is missing from, or left French in, `target`: figures, proper names, French
-    words. These can be told sentence by sentence, so a segment that fails only them is repairable
-    (`repairable`)."""
-    found = (missing_numbers(source, target), french_words(target, source), missing_names(source, target, glossary))
+    words, a negation (`lost_negations`). These can be told sentence by sentence, so a segment that
+    fails only them is repairable (`repairable`)."""
+    found = (missing_numbers(source, target), french_words(target, source), missing_names(source, target, glossary),
+             lost_negations(source, target))
     return [f"{label}: " + ", ".join(items) for label, items in zip(_CONTENT_LABELS, found) if items]
 
 
@@ -314,11 +318,14 @@ class Translator:
             ]
         return messages
 
-    def _messages(self, text: str, context: str | None) -> list[dict[str, str]]:
+    def _messages(self, text: str, context: str | None, negations: bool = False) -> list[dict[str, str]]:
+        """`negations`: the text's French negations glossed among its terms (a retry of a lost one)."""
         p = self.prompt
         messages = self._prefix()
         hints = ""
         terms = self.glossary.matches(text)
+        if negations:
+            terms |= {n: p.get("negation_term", "{english}").format(english=english_of(n)) for n in french_negations(text)}
         if terms:
             hints += p["hint_glossary"].format(terms="; ".join(f"{k} = {v}" for k, v in terms.items()))
         if context:
@@ -326,21 +333,21 @@ class Translator:
         messages.append({"role": "user", "content": p["user"].format(hints=hints + p["hint_header"], text=text)})
         return messages
 
-    def _request(self, text: str, context: str | None, attempt: int) -> ChatRequest:
+    def _request(self, text: str, context: str | None, attempt: int, negations: bool = False) -> ChatRequest:
         return ChatRequest(
-            messages=self._messages(english_number_forms(text), context),
+            messages=self._messages(english_number_forms(text), context, negations),
             max_tokens=max_tokens(text),
             temperature=0.0 if attempt == 0 else 0.5,
             seed=attempt,
         )
 
-    def _run(self, jobs: Sequence[tuple[str, str | None, int]], on_done: Callable[[], None]) -> list[Completion]:
-        """One completion per (text, context, attempt) job, sent together so the slots stay busy."""
+    def _run(self, jobs: Sequence[Job], on_done: Callable[[], None]) -> list[Completion]:
+        """One completion per job, sent together so the slots stay busy."""
         def tick(_i: int, _c: Completion) -> None:
             on_done()
 
         if self.runtime.kind == "seq2seq":
-            texts = [t for t, _, _ in jobs]
+            texts = [job[0] for job in jobs]
             out = self.runtime.translate(texts, max_tokens=max(map(max_tokens, texts)), on_result=tick)
         else:
             out = self.runtime.chat([self._request(*job) for job in jobs], on_result=tick)
@@ -377,7 +384,7 @@ class Translator:
 
         # Every segment gets `candidates` tries (greedy, then sampled).
         for attempt in range(level.candidates):
-            results = self._run([(texts[i], contexts[i], attempt) for i in todo], on_done)
+            results = self._run([(texts[i], contexts[i], attempt, False) for i in todo], on_done)
             for i, completion in zip(todo, results):
                 add(i, clean_output(texts[i], completion.text), completion)
         # Retries go only to segments whose best candidate still has issues: the failing sentences
@@ -388,11 +395,13 @@ class Translator:
                 break
             plans = {i: repairable(texts[i], *min(candidates[i], key=lambda c: len(c[1])), self.glossary)
                      for i in failing}
-            jobs: list[tuple[str, str | None, int]] = []
+            jobs: list[Job] = []
             for i in failing:
                 plan = plans[i]
-                jobs += ([(plan[0][k], None, 0) for k in plan[2]] if plan
-                         else [(texts[i], contexts[i], level.candidates + retry)])
+                best = min(candidates[i], key=lambda c: len(c[1]))
+                jobs += ([(plan[0][k], None, 0, bool(lost_negations(plan[0][k], plan[1][k]))) for k in plan[2]] if plan
+                         else [(texts[i], contexts[i], level.candidates + retry,
+                                any(issue.startswith("negation") for issue in best[1]))])
             total += len(jobs)
             results = iter(self._run(jobs, on_done))
             for i in failing:

@@ -35,8 +35,8 @@ def test_document_structure_is_kept():
     assert len(target_blocks) == len(source_blocks)
     for s, t in zip(source_blocks, target_blocks):
         assert len(s.split("\n")) == len(t.split("\n"))
-    # the echo "translation" is the French itself: the French check is the only one it fails
-    assert all(i.startswith("french: ") for s in result.segments for i in s.issues)
+    # the echo "translation" is the French itself: French left, and French negations with no English one
+    assert all(i.startswith(("french: ", "negation: ")) for s in result.segments for i in s.issues)
 
 
 def test_figures_reach_the_model_in_english_form():
@@ -404,3 +404,41 @@ def test_a_spliced_repair_that_fixes_nothing_leaves_the_first_translation():
     [seg] = Translator(ScriptedRuntime(lambda req: next(replies)), Glossary()).translate_texts([source])
     assert seg.target == "NATO sends troops. They leave in May." and seg.issues == ["numbers: 3.500"]
     assert seg.candidates == ["NATO sends troops. They leave in May.", "NATO sends many troops. They leave in May."]
+
+
+def test_a_lost_negation_is_retried_with_its_gloss_then_reported():
+    source = "« L'objectif est que l'Afghanistan ne redevienne jamais un refuge », a-t-il ajouté."
+    sent: list[str] = []
+
+    def reply(req):
+        sent.append(last_user(req))
+        if "(a negation)" in sent[-1]:
+            return '"The aim is that Afghanistan never again becomes a haven," he added.'
+        return '"The aim is that Afghanistan remains forever a haven," he added.'
+
+    [seg] = Translator(ScriptedRuntime(reply), Glossary()).translate_texts([source])
+    # the first request carries no gloss; the retry names the negation and how English says it
+    assert "negation" not in sent[0]
+    assert sent[1].startswith("Terms: ne redevienne jamais = never (a negation)\n")
+    assert seg.target == '"The aim is that Afghanistan never again becomes a haven," he added.' and seg.issues == []
+    # a model that never keeps it: the lost negation is reported
+    stubborn = ScriptedRuntime(lambda req: '"The aim is that Afghanistan remains forever a haven," he added.')
+    [seg] = Translator(stubborn, Glossary()).translate_texts([source])
+    assert seg.issues == ["negation: ne redevienne jamais"] and seg.attempts == 2
+
+
+def test_a_sentence_that_lost_its_negation_is_sent_alone_with_the_gloss():
+    source = "L'Otan a décidé jeudi. L'Afghanistan ne redevienne plus un refuge. Le retrait est différé."
+    sent: list[str] = []
+
+    def reply(req):
+        sent.append(last_user(req))
+        if len(sent) == 1:
+            return "NATO decided on Thursday. Afghanistan remains a haven. The withdrawal is postponed."
+        return "Afghanistan is no longer a haven."
+
+    [seg] = Translator(ScriptedRuntime(reply), Glossary()).translate_texts([source])
+    assert sent[1] == ("Terms: ne redevienne plus = no longer (a negation)\nTranslate into English:\n"
+                       "L'Afghanistan ne redevienne plus un refuge.")
+    assert seg.target == "NATO decided on Thursday. Afghanistan is no longer a haven. The withdrawal is postponed."
+    assert seg.issues == []
