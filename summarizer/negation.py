@@ -19,9 +19,10 @@ from .leftovers import an_english_word
 from .segment import split_sentences
 
 _NEGATOR = r"(?:pas|plus|jamais|rien|personne|aucune?s?|nulle?s?|guère|point|nullement|ni)"
-#: "ne"/"n'" then, within six words, a negator not followed by "que" ("ne … plus que": only).
-_FRENCH = re.compile(r"\b(?:ne\s+|n['’])(?:[^\s.;:!?«»\"]+\s+){0,6}?" + _NEGATOR + r"\b(?!\s+(?:que\b|qu['’]))",
-                     re.IGNORECASE)
+#: "ne"/"n'" then, within six words, a negator not followed by "que" ("ne … plus que": only) nor by
+#: "d'autre que" ("on ne peut rien voir d'autre que le ciel": only the sky).
+_FRENCH = re.compile(r"\b(?:ne\s+|n['’])(?:[^\s.;:!?«»\"]+\s+){0,6}?" + _NEGATOR
+                     + r"\b(?!\s+(?:que\b|qu['’]))(?!\s+(?:\S+\s+)?d['’]autres?\s+qu)", re.IGNORECASE)
 #: A negator that opens the clause, "ne" following: "Aucun accord n'a été trouvé", "Rien n'a changé".
 _FRENCH_FIRST = re.compile(r"\b(?:aucune?s?|rien|personne|nulle?s?)\s+(?:[^\s.;:!?«»\"]+\s+){0,4}?(?:ne\b|n['’])",
                            re.IGNORECASE)

@@ -13,6 +13,8 @@ from summarizer.negation import english_of, french_negations, lost_negations, ne
     # "ne … que" and "ne … plus que" say "only"; imperatives English says positively; expletive "ne"
     ("Il ne reste que trois jours.", []),
     ("Il ne reste plus que trois jours.", []),
+    ("On ne peut rien voir d'autre que le ciel.", []),
+    ("Il n'a pas dit que la loi était votée.", ["n'a pas"]),
     ("N'oubliez pas vos papiers, n'hésitez pas à demander.", []),
     ("Avant qu'il ne parte, la loi a été votée.", []),
 ])
