@@ -325,7 +325,8 @@ class Translator:
         hints = ""
         terms = self.glossary.matches(text)
         if negations:
-            terms |= {n: p.get("negation_term", "{english}").format(english=english_of(n)) for n in french_negations(text)}
+            gloss = p.get("negation_term", "{english}")
+            terms |= {n: gloss.format(english=english_of(n)) for n in french_negations(text)}
         if terms:
             hints += p["hint_glossary"].format(terms="; ".join(f"{k} = {v}" for k, v in terms.items()))
         if context:
@@ -393,15 +394,15 @@ class Translator:
             failing = [i for i in todo if min(len(c[1]) for c in candidates[i])]
             if not failing:
                 break
-            plans = {i: repairable(texts[i], *min(candidates[i], key=lambda c: len(c[1])), self.glossary)
-                     for i in failing}
+            best = {i: min(candidates[i], key=lambda c: len(c[1])) for i in failing}
+            plans = {i: repairable(texts[i], *best[i], self.glossary) for i in failing}
             jobs: list[Job] = []
             for i in failing:
+                # a lost negation is asked again with its English named (`Job`'s last field)
                 plan = plans[i]
-                best = min(candidates[i], key=lambda c: len(c[1]))
                 jobs += ([(plan[0][k], None, 0, bool(lost_negations(plan[0][k], plan[1][k]))) for k in plan[2]] if plan
                          else [(texts[i], contexts[i], level.candidates + retry,
-                                any(issue.startswith("negation") for issue in best[1]))])
+                                any(issue.startswith("negation") for issue in best[i][1]))])
             total += len(jobs)
             results = iter(self._run(jobs, on_done))
             for i in failing:
