@@ -157,6 +157,20 @@ def test_a_summary_sentence_with_numbers_not_in_the_source_is_left_out(doc):
     assert brief.grounding.summary_unsupported_numbers == []
 
 
+def test_a_summary_sentence_that_lost_its_negation_is_left_out(doc):
+    flipped = "NATO has decided to withdraw from Afghanistan, as a US-Taliban deal of February 2020 set a May 1 deadline."
+
+    def careless(req):
+        return flipped if "L'Otan n'a toujours pas décidé" in last_user(req) else seed_english(req)
+
+    rt = runtime_with([decisions_json()], translate=careless)
+    brief = Briefer(rt, default_glossary()).brief(doc)
+    # retried with the negation glossed, still lost: the summary says less rather than the opposite
+    retries = [last_user(r) for r in rt.requests if "n'a toujours pas = still not (a negation)" in last_user(r)]
+    assert retries and "has decided to withdraw" not in brief.summary
+    assert "3,500 troops" in brief.summary  # the other sentences stay
+
+
 @pytest.mark.parametrize(("sentence", "shown"), [
     ('Bathing is allowed", the prefect said.', '"Bathing is allowed", the prefect said.'),
     ("Bathing is allowed”, the prefect said.", "“Bathing is allowed”, the prefect said."),
