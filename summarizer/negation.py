@@ -4,7 +4,7 @@ haven"), found in code: the one translation error that states the opposite of th
 A French sentence negates with "ne"/"n'" and a negator ("pas", "jamais", "plus", "rien",
 "aucun"…); its English should then have a negation of its own: a negative word ("not", "never",
 "no", "without"…), a negative prefix ("unclear", "non-binding", "impossible") or a word that
-carries the negation ("fail", "lack", "refuse", "hardly"). What is not read as a negation:
+carries the negation ("fail", "lack", "refuse", "avoid", "hardly"). What is not read as a negation:
 "ne … que" and "ne … plus que" ("only"), and the imperatives English says positively ("n'oubliez
 pas" → "remember", "n'hésitez pas" → "feel free"). On FLORES-200 devtest it flags 2 of the 126
 negated lines of the human reference, where the English rephrases ("had less benefit", "blindness
@@ -30,7 +30,7 @@ _FRENCH_FIRST = re.compile(r"\b(?:aucune?s?|rien|personne|nulle?s?)\s+(?:[^\s.;:
 _POSITIVE_IN_ENGLISH = re.compile(r"\b(?:n['’](?:oubli|hésit)|ne\s+manqu)\w*\s+pas\b", re.IGNORECASE)
 _ENGLISH = re.compile(
     r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|nowhere|cannot|yet|unable|hardly|barely|scarcely|"
-    r"fail\w*|lack\w*|refus\w*|absen\w+|free\s+of|instead)\b|n['’]t\b|\bno[- ]one\b|\b\w{3,}less\b",
+    r"fail\w*|lack\w*|refus\w*|avoid\w*|absen\w+|free\s+of|instead)\b|n['’]t\b|\bno[- ]one\b|\b\w{3,}less\b",
     re.IGNORECASE)
 #: A negative prefix on a word English has without it ("unclear", "non-binding"), and the common
 #: negative adjectives whose prefix a word of its own may also begin with ("increase", "impose").

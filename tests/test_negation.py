@@ -31,6 +31,7 @@ def test_french_negations(french, found):
     ("The union met under the united banner.", False),  # "un" that is no prefix
     ("It didn't work.", True),
     ("NATO has yet to decide.", True),
+    ("New Zealand managed to avoid registering any new case.", True),  # "réussi à n'enregistrer aucun cas"
 ])
 def test_english_negation(english, expected):
     assert negated(english) is expected
