@@ -33,7 +33,7 @@ from .propernames import missing_names, proper_names, unknown_names
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
 from .schema import MAX_DECISIONS, Brief, Decision, ModelDecision, ModelDecisions, ModelInfo, Source, Status
 from .segment import Sentence
-from .translate import Segment, Translation, Translator, english_number_forms
+from .translate import Segment, Translation, Translator, english_number_forms, negation_lost
 
 Progress = Callable[[int, int], None]
 #: The summary translates the article's first sentence (news puts the main fact first), the first
@@ -313,23 +313,23 @@ class Briefer:
         """English summary: the `summary_sentences` translated, with the translation's own checks and
         retries (figures, names, French left, negations) at the brief's `--quality` (or taken from
         `english`, the sentences translated already, by number), less those whose translation has a
-        figure or date the source lacks (`invented_figures`) or lost a negation, unless no sentence is left, each opening the quotation it
-        starts inside (`opened_quote`); then such figures and dates still in it, French words left and
-        names the source lacks (`unknown_names`), reported."""
+        figure or date the source lacks (`invented_figures`) or lost a negation (`negation_lost`)
+        unless no sentence is left, each opening the quotation it starts inside (`opened_quote`); then
+        such figures and dates still in it, French words left and names the source lacks
+        (`unknown_names`), reported."""
         picked = summary_sentences(sentences, decisions, title)
         english = english or {}
         todo = [s for s in picked if s.index not in english]
         english = english | dict(zip((s.index for s in todo), self.translator.translate_texts([s.text for s in todo])))
-        kept = [english[s.index] for s in picked if not english[s.index].lost]
-        if not kept:
+        translated = [(opened_quote(join_digit_groups(english[s.index].target)), english[s.index].issues)
+                      for s in picked if not english[s.index].lost]
+        if not translated:
             raise GenerationError("the model translated none of the sentences the summary is made of")
-        translated = [(opened_quote(join_digit_groups(seg.target)), seg.issues) for seg in kept]
         # A sentence whose translation still has a figure or date the article lacks, after the
         # translation's own retry ("monté au créneau" once came back "at 10 a.m."), or still lost a
         # negation (it says the opposite), is left out: a summary one sentence shorter is better
         # than one with a false figure.
-        text = " ".join([t for t, issues in translated
-                         if not invented_figures(t, source) and not any(i.startswith("negation") for i in issues)]
+        text = " ".join([t for t, issues in translated if not (invented_figures(t, source) or negation_lost(issues))]
                         or [t for t, _ in translated])
         return text, invented_figures(text, source), french_words(text, source), unknown_names(text, source, self.glossary)
 

@@ -187,6 +187,11 @@ def content_issues(source: str, target: str, glossary: Glossary | None = None) -
     return [f"{label}: " + ", ".join(items) for label, items in zip(_CONTENT_LABELS, found) if items]
 
 
+def negation_lost(issues: Sequence[str]) -> bool:
+    """Whether a translation's issues (`check`) say it still lost a French negation: it says the opposite."""
+    return any(issue.startswith("negation:") for issue in issues)
+
+
 def repairable(source: str, target: str, issues: Sequence[str],
                glossary: Glossary | None = None) -> tuple[list[str], list[str], list[int]] | None:
     """A failing segment's source and target sentences and the ones to translate again alone, when
@@ -401,8 +406,7 @@ class Translator:
                 # a lost negation is asked again with its English named (`Job`'s last field)
                 plan = plans[i]
                 jobs += ([(plan[0][k], None, 0, bool(lost_negations(plan[0][k], plan[1][k]))) for k in plan[2]] if plan
-                         else [(texts[i], contexts[i], level.candidates + retry,
-                                any(issue.startswith("negation") for issue in best[i][1]))])
+                         else [(texts[i], contexts[i], level.candidates + retry, negation_lost(best[i][1]))])
             total += len(jobs)
             results = iter(self._run(jobs, on_done))
             for i in failing:
