@@ -423,11 +423,22 @@ def model_numbers(text: str) -> list[Number]:
     return _numbers(_ENGLISH, text, _either_value, _ENGLISH_SCALES)
 
 
+#: French approximate numerals ("une quarantaine de communes", "un millier de manifestants"): an English
+#: "about 40 municipalities" has the figure from the source. Only before "de": alone, "quarantaine"
+#: is a quarantine and "quinzaine" a fortnight. Not required in a translation (`missing_numbers`):
+#: "about forty" and "dozens" say them without digits.
+_APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
+                "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
+_FRENCH_APPROXIMATE = re.compile(rf"\b(?:une?|d['’]une?)\s+({'|'.join(_APPROXIMATE)})\s+d(?:e\s|['’])", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8)
 def source_values(source_fr: str) -> frozenset[str]:
-    """The keys of every figure of a French source (`figure_keys`), for `found_in`; kept for the
-    last few sources, which a brief checks once per decision and for its summary."""
-    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number))
+    """The keys of every figure of a French source (`figure_keys`), approximate numerals
+    (`_APPROXIMATE`) included, for `found_in`; kept for the last few sources, which a brief checks
+    once per decision and for its summary."""
+    approximate = {_canonical(Decimal(_APPROXIMATE[m.group(1).lower()])) for m in _FRENCH_APPROXIMATE.finditer(source_fr)}
+    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number)) | approximate
 
 
 def found_in(number: Number, keys: Set[str]) -> bool:

@@ -256,6 +256,11 @@ FIGURE_CASES = [
     ("Le vote aura lieu à 20 heures.", "8 pm", True),  # (as missing_numbers has it); both flagged these
     ("Un indice de 4,000 points.", "4,000", False),  # French reading: "4,000" is four (grounding read 4000)
     ("Un indice de 4,000 points.", "4", True),
+    # An approximate numeral before "de" is its figure ("about 40 municipalities", dev 11869's summary
+    # lost its Finistère sentence to "40" read as invented); a quarantine is no figure.
+    ("Des plages rouvrent dans une quarantaine de communes.", "40", True),
+    ("Un millier d'invités sont attendus.", "1,000", True),
+    ("Ils sont placés en quarantaine pour quatorze jours.", "40", False),
 ]
 
 
