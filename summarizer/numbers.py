@@ -96,7 +96,7 @@ _ENGLISH_WORDS = {
     )
 }
 
-_SPACE = "[ \u00a0\u202f]"
+_SPACE = "[ \u00a0\u2009\u202f]"  # thin spaces too: French typography groups digits with them
 _NOT_AFTER = r"(?<![\w.,])"
 
 _FRENCH = re.compile(

@@ -37,6 +37,7 @@ def values(text: str) -> list[tuple[str, Decimal, str]]:
         ("3 500 militaires", [("3 500", Decimal(3500), "number")]),
         ("3\u00a0500 militaires", [("3\u00a0500", Decimal(3500), "number")]),
         ("3\u202f500 militaires", [("3\u202f500", Decimal(3500), "number")]),
+        ("6\u2009000 personnes", [("6\u2009000", Decimal(6000), "number")]),  # a thin space (FLORES line 102)
         ("un taux de 3,5", [("3,5", Decimal("3.5"), "number")]),
         ("130.000 militaires", [("130.000", Decimal(130000), "number")]),
         ("1.117.320.768 euros", [("1.117.320.768", Decimal(1117320768), "number")]),
