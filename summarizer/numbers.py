@@ -425,20 +425,66 @@ def model_numbers(text: str) -> list[Number]:
 
 #: French approximate numerals ("une quarantaine de communes", "un millier de manifestants"): an English
 #: "about 40 municipalities" has the figure from the source. Only before "de": alone, "quarantaine"
-#: is a quarantine and "quinzaine" a fortnight. Not required in a translation (`missing_numbers`):
-#: "about forty" and "dozens" say them without digits.
+#: is a quarantine and "quinzaine" a fortnight.
 _APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
                 "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
 _FRENCH_APPROXIMATE = re.compile(rf"\b(?:une?|d['’]une?)\s+({'|'.join(_APPROXIMATE)})\s+d(?:e\s|['’])", re.IGNORECASE)
+#: French number words ("dix lignes de métro sur seize", "quatre-vingt-dix"): English may write them in digits.
+_FRENCH_NUMBER_WORDS = {
+    word: value for value, words in enumerate(
+        ["", "", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
+         "quatorze", "quinze", "seize"]) for word in [words] if word
+} | {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "un": 1, "une": 1}
+_NUMBER_WORD = "|".join([*_FRENCH_NUMBER_WORDS, "cents?", "mille"])
+_FRENCH_WORDS_NUMBER = re.compile(rf"(?<![\w-])(?:{_NUMBER_WORD})(?:(?:-et-|-| et | )(?:{_NUMBER_WORD}))*(?![\w-])",
+                                  re.IGNORECASE)
+#: An ordinal in Roman numerals ("au XVe siècle": "the 15th century", "du Xe au XIIIe", "le XVIe
+#: arrondissement") and a decade ("les années 20": "the 1920s").
+_FRENCH_ROMAN_ORDINAL = re.compile(r"\b([IVX]{1,5})(?:e|è|ème|eme|er)\b")
+_FRENCH_DECADE = re.compile(r"\bannées\s+([1-9]0)\b", re.IGNORECASE)
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _words_value(words: str) -> int:
+    """The value of French number words ("quatre-vingt-dix" 90, "deux cents" 200, "trois mille" 3000)."""
+    total = current = 0
+    tokens = [t for t in re.split(r"[- ]+", words.lower()) if t != "et"]
+    for i, token in enumerate(tokens):
+        if token.startswith("cent"):
+            current = (current or 1) * 100
+        elif token == "mille":
+            total, current = total + (current or 1) * 1000, 0
+        elif token.startswith("vingt") and i and tokens[i - 1] == "quatre":
+            current += 80 - 4  # "quatre-vingt": the four counted already
+        else:
+            current += _FRENCH_NUMBER_WORDS[token]
+    return total + current
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _spelled_values(source_fr: str) -> set[str]:
+    """Figures a French source gives in words that English may write in digits: approximate
+    numerals (`_APPROXIMATE`), number words (`_FRENCH_NUMBER_WORDS`; "un"/"une" alone are articles),
+    ordinals in Roman numerals and decades ("années 20": 1920 and 2020)."""
+    values = {_APPROXIMATE[m.group(1).lower()] for m in _FRENCH_APPROXIMATE.finditer(source_fr)}
+    values |= {_words_value(m.group(0)) for m in _FRENCH_WORDS_NUMBER.finditer(source_fr)
+               if m.group(0).lower() not in ("un", "une")}
+    values |= {_roman(m.group(1)) for m in _FRENCH_ROMAN_ORDINAL.finditer(source_fr)}
+    values |= {century + int(m.group(1)) for m in _FRENCH_DECADE.finditer(source_fr) for century in (1900, 2000)}
+    return {_canonical(Decimal(v)) for v in values}
 
 
 @lru_cache(maxsize=8)
 def source_values(source_fr: str) -> frozenset[str]:
-    """The keys of every figure of a French source (`figure_keys`), approximate numerals
-    (`_APPROXIMATE`) included, for `found_in`; kept for the last few sources, which a brief checks
-    once per decision and for its summary."""
-    approximate = {_canonical(Decimal(_APPROXIMATE[m.group(1).lower()])) for m in _FRENCH_APPROXIMATE.finditer(source_fr)}
-    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number)) | approximate
+    """The keys of every figure of a French source (`figure_keys`), those it gives in words included
+    (`_spelled_values`), for `found_in`; kept for the last few sources, which a brief checks once
+    per decision and for its summary. Not required of a translation (`missing_numbers`): "about
+    forty" and "the fifteenth century" say them without digits."""
+    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number)) | _spelled_values(source_fr)
 
 
 def found_in(number: Number, keys: Set[str]) -> bool:

@@ -262,6 +262,13 @@ FIGURE_CASES = [
     ("Des plages rouvrent dans une quarantaine de communes.", "40", True),
     ("Un millier d'invités sont attendus.", "1,000", True),
     ("Ils sont placés en quarantaine pour quatorze jours.", "40", False),
+    # Figures in words that English writes in digits (dev 20279's "10 lignes de métro sur seize");
+    # "un"/"une" alone are articles.
+    ("Dix lignes de métro sur seize sont fermées.", "16", True),
+    ("Il en reste quatre-vingt-dix.", "90", True),
+    ("Le style gothique a connu son apogée entre le Xe et le XIVe siècle.", "14th", True),
+    ("Pendant les années 20, le pacifisme dominait.", "1920s", True),
+    ("Un homme a été arrêté.", "1", False),
 ]
 
 
