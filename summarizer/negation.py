@@ -8,7 +8,7 @@ carries the negation ("fail", "lack", "refuse", "avoid", "hardly"). What is not 
 "ne … que" and "ne … plus que" ("only"), and the imperatives English says positively ("n'oubliez
 pas" → "remember", "n'hésitez pas" → "feel free"). On FLORES-200 devtest it flags 2 of the 126
 negated lines of the human reference, where the English rephrases ("had less benefit", "blindness
-in one eye"): `python bench/negation.py`.
+in one eye"): `python bench/checks.py --check negation`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from .documents import Document
 from .glossary import Glossary
 from .leftovers import french_words
 from .negation import english_of, french_negations, lost_negations
-from .numbers import french_numbers, missing_numbers, to_english_number
+from .numbers import french_numbers, invented_figures, missing_numbers, to_english_number
 from .propernames import missing_names
 from .prompts import load_prompt
 from .runtimes.base import ChatRequest, Completion, Runtime, Usage
@@ -175,15 +175,17 @@ def check(source: str, target: str, completion: Completion, glossary: Glossary |
 
 
 #: What `content_issues` checks, as its issues are labelled: what `repairable` can mend sentence by sentence.
-_CONTENT_LABELS = ("numbers", "french", "names", "negation")
+_CONTENT_LABELS = ("numbers", "french", "names", "negation", "invented")
 
 
 def content_issues(source: str, target: str, glossary: Glossary | None = None) -> list[str]:
     """What of `source` is missing from, or left French in, `target`: figures, proper names, French
-    words, a negation (`lost_negations`). These can be told sentence by sentence, so a segment that
-    fails only them is repairable (`repairable`)."""
+    words, a negation (`lost_negations`); and figures or dates `target` has that `source` lacks
+    (`invented_figures`: "10 lignes de métro sur seize" came back "10 metro lines closed for 18
+    hours"). These can be told sentence by sentence, so a segment that fails only them is
+    repairable (`repairable`)."""
     found = (missing_numbers(source, target), french_words(target, source), missing_names(source, target, glossary),
-             lost_negations(source, target))
+             lost_negations(source, target), invented_figures(target, source))
     return [f"{label}: " + ", ".join(items) for label, items in zip(_CONTENT_LABELS, found) if items]
 
 

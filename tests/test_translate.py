@@ -116,21 +116,21 @@ def test_lines_mode_keeps_line_count_and_empty_lines():
 def test_a_text_translated_before_is_recalled_not_asked_again():
     """A brief tells a decision by its evidence sentence's translation, then translates that sentence again
     for its summary: the second costs no request, and reads the same."""
-    answers = iter(["EN 1", "EN 2", "EN 3", "", "EN 5"])
+    answers = iter(["EN A", "EN B", "EN C", "", "EN E"])
     rt = ScriptedRuntime(lambda req: next(answers))
     tr = Translator(rt, Glossary(), quality="fast")
     first = tr.translate_texts(["Le conseil a voté.", "La mairie a décidé."])
     first[0].issues.append("changed by the caller")
     again = tr.translate_texts(["La mairie a décidé.", "Le conseil a voté.", "Le maire a parlé."])
-    assert [s.target for s in again] == ["EN 2", "EN 1", "EN 3"] and again[1].issues == []
+    assert [s.target for s in again] == ["EN B", "EN A", "EN C"] and again[1].issues == []
     assert len(rt.requests) == 3 and tr.usage.completion_tokens == 6
     # with another context it is another request; a lost answer is asked again next time
     assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].lost
-    assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].target == "EN 5" and len(rt.requests) == 5
+    assert tr.translate_texts(["Le conseil a voté."], ["Titre"])[0].target == "EN E" and len(rt.requests) == 5
     # a text repeated within one call ("Lire aussi", a repeated heading) is asked once, each a copy of its own
-    answers = iter(["EN 6", "EN 7"])
+    answers = iter(["EN F", "EN G"])
     twice = tr.translate_texts(["Lire aussi", "Le maire a parlé.", "Lire aussi", "", "Le préfet a tranché."])
-    assert [s.target for s in twice] == ["EN 6", "EN 3", "EN 6", "", "EN 7"] and len(rt.requests) == 7
+    assert [s.target for s in twice] == ["EN F", "EN C", "EN F", "", "EN G"] and len(rt.requests) == 7
     twice[0].issues.append("changed by the caller")
     assert twice[2].issues == []
 
@@ -255,7 +255,7 @@ def test_best_quality_picks_the_consensus_candidate():
 
 
 def test_candidates_override_the_quality_level():
-    rt = ScriptedRuntime(lambda req: f"NATO sends troops ({req.seed}).")
+    rt = ScriptedRuntime(lambda req: f"NATO sends troops ({'abcde'[req.seed]}).")  # no figure the source lacks
     [seg] = Translator(rt, Glossary(), quality="best", candidates=5).translate_texts(["L'Otan envoie des troupes."])
     assert sorted(r.seed for r in rt.requests) == [0, 1, 2, 3, 4]
     assert len(seg.candidates) == 5 and seg.target in seg.candidates
@@ -404,6 +404,27 @@ def test_a_spliced_repair_that_fixes_nothing_leaves_the_first_translation():
     [seg] = Translator(ScriptedRuntime(lambda req: next(replies)), Glossary()).translate_texts([source])
     assert seg.target == "NATO sends troops. They leave in May." and seg.issues == ["numbers: 3.500"]
     assert seg.candidates == ["NATO sends troops. They leave in May.", "NATO sends many troops. They leave in May."]
+
+
+def test_a_figure_the_source_lacks_is_retried_alone_then_reported():
+    """"10 lignes de métro sur seize" came back "closed for 18 hours" (dev 20279): a figure the source
+    lacks is a content issue, its sentence sent again alone; "16" for "seize" is no invention."""
+    source = "Le trafic sera perturbé jeudi. Dix lignes de métro sur seize seront fermées."
+    sent: list[str] = []
+
+    def reply(req):
+        sent.append(segment_text(req))
+        if len(sent) == 1:
+            return "Traffic will be disrupted on Thursday. Ten metro lines will be closed for 18 hours."
+        return "Ten of the 16 metro lines will be closed."
+
+    [seg] = Translator(ScriptedRuntime(reply), Glossary()).translate_texts([source])
+    assert sent[1] == "Dix lignes de métro sur seize seront fermées."
+    assert seg.target == "Traffic will be disrupted on Thursday. Ten of the 16 metro lines will be closed."
+    assert seg.issues == []
+    stubborn = ScriptedRuntime(lambda req: "Traffic will be disrupted on Thursday. Ten metro lines will close for 18 hours.")
+    [seg] = Translator(stubborn, Glossary()).translate_texts([source])
+    assert seg.issues == ["invented: 18"]
 
 
 def test_a_lost_negation_is_retried_with_its_gloss_then_reported():
