@@ -489,12 +489,15 @@ class Briefer:
             d.flags.append(f"status set to {status!r} by the check (extraction said {d.status!r})")
             d.status = status
         first = d.evidence[0].sentence
-        context = " ".join(filter(None, [title, sentences[first - 1].text if first else "",
-                                         *(e.text for e in d.evidence)]))
+        evidence = " ".join(e.text for e in d.evidence)
+        context = " ".join(filter(None, [title, sentences[first - 1].text if first else "", evidence]))
         named = self._named(d.actor, context)
         if actor and actor.lower() != d.actor.lower() and self._named(actor, context):
-            # The check names the body that decided; the extraction often names the person quoted.
-            if not named or is_person(d.actor, words) and not is_person(actor, words):
+            # The check names the body that decided; the extraction often names the person quoted, or
+            # a body only the sentence before or the title names (dev 20279: "the government", whose
+            # bill the strike is against, for the SNCF that the evidence names).
+            if (not named or is_person(d.actor, words) and not is_person(actor, words)
+                    or self._named(actor, evidence) and not self._named(d.actor, evidence)):
                 d.flags.append(f"actor set to {actor!r} by the check (extraction said {d.actor!r})")
                 d.actor = self.glossary.enforce(actor)
                 named = True

@@ -381,6 +381,21 @@ def test_the_check_corrects_status_and_actor_from_the_evidence(doc):
     assert any("actor set to 'NATO'" in f for f in d.flags)
 
 
+def test_an_actor_named_only_before_the_evidence_gives_way_to_the_body_the_evidence_names():
+    """The sentence before names the government; the evidence, the SNCF's advice: the check's actor,
+    named in the evidence itself, replaces the extraction's, named only around it (dev 20279)."""
+    doc = parse_document("Grève à la SNCF\n\nLa grève se poursuit après la présentation du projet de loi par le "
+                         "gouvernement. La SNCF recommande aux voyageurs d'annuler leurs déplacements.".encode(), "a.txt")
+    government = decision(evidence_sentence_numbers=[2], who_decided_in_english="the government", figures=[],
+                          when=None, what_was_decided_in_english="Travellers are advised to cancel their trips.",
+                          status="proposed")
+    rt = runtime_with([decisions_json(government)],
+                      check='{"is_decision": true, "decided_by": "SNCF", "status": "proposed"}',
+                      translate=lambda req: "The SNCF advises travellers to cancel their trips.")
+    [d] = Briefer(rt, default_glossary()).brief(doc).decisions
+    assert d.actor == "SNCF" and any("actor set to 'SNCF' by the check" in f for f in d.flags)
+
+
 def test_an_actor_named_nowhere_near_the_evidence_is_flagged_not_invented(doc):
     rt = runtime_with([decisions_json(decision(who_decided_in_english="The European Parliament"))],
                       check='{"decided_by": "The World Bank", "status": "adopted"}')
