@@ -58,7 +58,8 @@ class Replay(Runtime):
         self.asked = self.replayed = 0
 
     def chat(self, requests: Sequence[ChatRequest], on_result: OnResult | None = None) -> list[Completion]:
-        keys = [hashlib.sha256(json.dumps(r.openai_body(), sort_keys=True, ensure_ascii=False).encode()).hexdigest() for r in requests]
+        keys = [hashlib.sha256(json.dumps(r.openai_body(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+                for r in requests]
         new = [i for i, key in enumerate(keys) if key not in self.recorded]
         self.asked, self.replayed = self.asked + len(new), self.replayed + len(requests) - len(new)
         if new:
@@ -93,11 +94,14 @@ def main() -> None:
     with Summarizer(args.model, threads=args.threads, parallel=args.parallel, extract_from=args.extract_from) as loaded:
         spec = loaded.spec
         replay: list[Replay] = []
+
+        def recorded(runtime: Runtime) -> Runtime:
+            replay.append(Replay(runtime, args.replay))
+            return replay[-1]
+
         if args.replay:
             loaded.load("brief")
-            summarizer = loaded.view(lambda runtime: replay.append(Replay(runtime, args.replay)) or replay[-1])
-        else:
-            summarizer = loaded
+        summarizer = loaded.view(recorded) if args.replay else loaded
         for split in splits:
             out = ROOT / "bench" / "out" / "brief" / spec.id / (split if args.extract_from == "french" else f"{split}-english")
             out.mkdir(parents=True, exist_ok=True)

@@ -428,13 +428,12 @@ def model_numbers(text: str) -> list[Number]:
 #: is a quarantine and "quinzaine" a fortnight.
 _APPROXIMATE = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
                 "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000}
-_FRENCH_APPROXIMATE = re.compile(rf"\b(?:une?|d['’]une?)\s+({'|'.join(_APPROXIMATE)})\s+d(?:e\s|['’])", re.IGNORECASE)
+_FRENCH_APPROXIMATE = re.compile(rf"\b(?:une?|d['’]une?)\s+({'|'.join(_APPROXIMATE)})\s+d(?:e\s|['’])",
+                                 re.IGNORECASE)
 #: French number words ("dix lignes de métro sur seize", "quatre-vingt-dix"): English may write them in digits.
-_FRENCH_NUMBER_WORDS = {
-    word: value for value, words in enumerate(
-        ["", "", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
-         "quatorze", "quinze", "seize"]) for word in [words] if word
-} | {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "un": 1, "une": 1}
+_FRENCH_NUMBER_WORDS = dict(zip("un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+                                "seize".split(), range(1, 17))) | {
+    "une": 1, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
 _NUMBER_WORD = "|".join([*_FRENCH_NUMBER_WORDS, "cents?", "mille"])
 _FRENCH_WORDS_NUMBER = re.compile(rf"(?<![\w-])(?:{_NUMBER_WORD})(?:(?:-et-|-| et | )(?:{_NUMBER_WORD}))*(?![\w-])",
                                   re.IGNORECASE)
@@ -484,7 +483,8 @@ def source_values(source_fr: str) -> frozenset[str]:
     (`_spelled_values`), for `found_in`; kept for the last few sources, which a brief checks once
     per decision and for its summary. Not required of a translation (`missing_numbers`): "about
     forty" and "the fifteenth century" say them without digits."""
-    return frozenset(key for number in french_numbers(source_fr) for key in figure_keys(number)) | _spelled_values(source_fr)
+    written = {key for number in french_numbers(source_fr) for key in figure_keys(number)}
+    return frozenset(written | _spelled_values(source_fr))
 
 
 def found_in(number: Number, keys: Set[str]) -> bool:
